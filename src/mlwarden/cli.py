@@ -1,3 +1,226 @@
-"""placeholder"""
-def main() -> int:
-    return 0
+"""`mlwarden scan|explain|rules|init|baseline|install|uninstall`, and the per-hook scripts.
+
+Engines are imported only by the hooks that run, so `mlwarden --version` and a hook with
+nothing to do return at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from mlwarden import __version__
+from mlwarden.config import Config, load_config
+from mlwarden.errors import UsageError
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+# Subcommands that belong to one hook live in that hook's modules.
+DELEGATED_COMMANDS: dict[str, str] = {
+    "baseline": "mlwarden.baseline:main",
+    "install": "mlwarden.install:install_main",
+    "uninstall": "mlwarden.install:uninstall_main",
+}
+RULES_TEST_COMMAND = "mlwarden.checks.semgrep:rules_test_main"
+
+
+def _delegate(target: str, argv: Sequence[str]) -> int:
+    module_name, _, function_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        print(f"mlwarden: this command is not available ({module_name} missing)", file=sys.stderr)
+        return EXIT_USAGE
+    function: Callable[[Sequence[str]], int] = getattr(module, function_name)
+    return function(list(argv))
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: nearest)")
+    parser.add_argument("--commits", metavar="FROM..TO", help="scan the commits of a range")
+    parser.add_argument(
+        "--report-unused-ignores",
+        action="store_true",
+        help="report `# mlwarden: ignore[...]` comments that silence nothing",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress or summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from mlwarden.hooks import hook_names
+
+    parser = argparse.ArgumentParser(
+        prog="mlwarden",
+        description="Guards ML/AI repositories: secrets, unsafe model loading, poisoned "
+        "artifacts, unpinned dependencies, branch and pipeline tampering.",
+        epilog="exit codes: 0 clean, 1 findings at or above min-severity, 2 usage or config error",
+    )
+    parser.add_argument("--version", action="version", version=f"mlwarden {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="run hooks on files (default: every tracked file)")
+    scan.add_argument(
+        "--hook",
+        action="append",
+        choices=hook_names(),
+        metavar="NAME",
+        help=f"hook to run, repeatable (default: all file hooks): {', '.join(hook_names())}",
+    )
+    scan.add_argument("paths", nargs="*", metavar="PATH")
+    _add_output_options(scan)
+
+    explain = commands.add_parser("explain", help="print a rule's documentation")
+    explain.add_argument("rule_id", metavar="ID")
+
+    rules = commands.add_parser("rules", help="list every rule (`rules test [PACK]` tests a pack)")
+    rules.add_argument("--hook", metavar="NAME", help="only this hook's rules")
+    rules.add_argument("--docs", metavar="DIR", help="write one markdown page a rule into DIR")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+
+    init = commands.add_parser("init", help="add mlwarden to this repository's pre-commit config")
+    init.add_argument("--repo-url", default=None, help="where pre-commit fetches mlwarden from")
+    init.add_argument("--rev", default=f"v{__version__}", help="the tag or commit to pin")
+
+    for name in DELEGATED_COMMANDS:
+        commands.add_parser(name, help=f"{name} (see `mlwarden {name} --help`)", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list and args_list[0] in DELEGATED_COMMANDS:
+            return _delegate(DELEGATED_COMMANDS[args_list[0]], args_list[1:])
+        if args_list[:2] == ["rules", "test"]:
+            return _delegate(RULES_TEST_COMMAND, args_list[2:])
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        if args.command == "scan":
+            return _scan_command(args)
+        if args.command == "explain":
+            return _explain_command(args.rule_id)
+        if args.command == "rules":
+            return _rules_command(args.hook, args.docs, args.format)
+        if args.command == "init":
+            from mlwarden.init import init_repository
+
+            return init_repository(Path.cwd(), repo_url=args.repo_url, rev=args.rev)
+        parser.print_help()
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"mlwarden: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def hook_main(name: str, argv: Sequence[str] | None = None) -> int:
+    """The console script of one hook, as pre-commit calls it: `mlwarden-<name> FILE...`."""
+    parser = argparse.ArgumentParser(prog=f"mlwarden-{name}")
+    parser.add_argument("files", nargs="*", metavar="FILE")
+    _add_output_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        if not args.files and not args.commits:
+            return EXIT_CLEAN  # pre-commit had no matching files: nothing to do
+        return _run_and_report((name,), args)
+    except UsageError as exc:
+        print(f"mlwarden-{name}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _scan_command(args: argparse.Namespace) -> int:
+    from mlwarden.hooks import file_hook_names
+
+    hooks = tuple(dict.fromkeys(args.hook)) if args.hook else file_hook_names()
+    args.files = args.paths
+    return _run_and_report(hooks, args)
+
+
+def _run_and_report(hooks: tuple[str, ...], args: argparse.Namespace) -> int:
+    from mlwarden.report import console
+    from mlwarden.runner import ScanRequest, run_scan
+
+    config = load_config(args.config)
+    if not hooks:
+        raise UsageError("no hooks are available")
+    request = ScanRequest(
+        hooks=hooks,
+        paths=tuple(args.files),
+        config=config,
+        commits=args.commits,
+        report_unused_ignores=args.report_unused_ignores,
+    )
+    interactive = args.format == "text" and not args.output and not args.no_progress
+    progress = console.Progress.start(hooks) if interactive and console.is_tty() else None
+    try:
+        report = run_scan(request, progress=progress.update if progress else None)
+    finally:
+        if progress:
+            progress.stop()
+    _write_report(report, args, config)
+    if progress:
+        sys.stderr.write(console.summary(report))
+    return EXIT_FINDINGS if report.failing(config.min_severity) else EXIT_CLEAN
+
+
+def _write_report(report: object, args: argparse.Namespace, config: Config) -> None:
+    from mlwarden.report import json as json_report
+    from mlwarden.report import sarif, text
+    from mlwarden.runner import ScanReport
+
+    assert isinstance(report, ScanReport)
+    if args.format == "json":
+        body = json_report.render(
+            report.findings, report.errors, hooks=report.hooks, files_scanned=report.files_scanned
+        )
+    elif args.format == "sarif":
+        from mlwarden.catalog import all_rules
+
+        body = sarif.render(report.findings, report.errors, all_rules())
+    else:
+        colour = not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        body = text.render(report.findings, colour=colour)
+        if report.errors:
+            sys.stderr.write(text.render_errors(report.errors))
+    if args.output:
+        Path(args.output).write_text(body, encoding="utf-8")
+    else:
+        sys.stdout.write(body)
+
+
+def _explain_command(rule_id: str) -> int:
+    from mlwarden.catalog import find_rule
+
+    rule = find_rule(rule_id)
+    if rule is None:
+        raise UsageError(f"unknown rule {rule_id!r}; `mlwarden rules` lists them")
+    sys.stdout.write(rule.markdown())
+    return EXIT_CLEAN
+
+
+def _rules_command(hook: str | None, docs_dir: str | None, fmt: str) -> int:
+    from mlwarden.catalog import all_rules
+    from mlwarden.docs import rules_table, write_rule_docs
+
+    rules = [r for r in all_rules().values() if hook is None or r.hook == hook]
+    if hook is not None and not rules:
+        raise UsageError(f"no rules for hook {hook!r}")
+    if docs_dir:
+        written = write_rule_docs(Path(docs_dir), rules)
+        print(f"wrote {written} rule pages to {docs_dir}")
+        return EXIT_CLEAN
+    if fmt == "markdown":
+        sys.stdout.write(rules_table(rules))
+        return EXIT_CLEAN
+    for rule in rules:
+        print(f"{rule.id:<8} {rule.severity.label:<8} {rule.hook:<13} {rule.slug}")
+    return EXIT_CLEAN

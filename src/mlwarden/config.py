@@ -75,11 +75,15 @@ def find_config_file(start: Path) -> Path | None:
 
 def _has_mlwarden_table(pyproject: Path) -> bool:
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        # A broken pyproject.toml that we were not asked to read is not our error;
-        # the pins hook reports it when it scans the file.
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        # A broken pyproject.toml is our error only when it meant to configure us;
+        # otherwise the pins hook reports it when it scans the file.
+        return "[tool.mlwarden" in text
     tool = data.get("tool")
     return isinstance(tool, dict) and "mlwarden" in tool
 

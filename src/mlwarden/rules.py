@@ -36,6 +36,9 @@ class Rule:
     doc: RuleDoc
     cwe: tuple[int, ...] = ()
     tags: tuple[str, ...] = field(default=())
+    # Ids of other hooks' rules that flag the same risk on the same line (e.g. a semgrep
+    # rule and bandit's B614): `mlwarden scan` shows such a pair once.
+    equivalents: tuple[str, ...] = field(default=())
 
     def markdown(self) -> str:
         """The rule's documentation page, also used as SARIF help text."""

@@ -11,6 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mlwarden.findings import Confidence, Severity
+from mlwarden.rules import Rule, RuleDoc
+
 IGNORE_COMMENT = re.compile(r"mlwarden:\s*ignore\[([A-Za-z0-9_\-,\s]*)\]")
 ALLOWLIST_PRAGMA = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
 
@@ -53,3 +56,28 @@ def is_suppressed(lines: Sequence[str], line: int, rule_id: str) -> bool:
 def has_allowlist_pragma(line_text: str) -> bool:
     """detect-secrets' marker, honoured by the secrets hook."""
     return ALLOWLIST_PRAGMA.search(line_text) is not None
+
+
+UNUSED_SUPPRESSION = Rule(
+    id="MLW001",
+    slug="unused-suppression",
+    hook="core",
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    summary="An `# mlwarden: ignore[ID]` comment that silences nothing.",
+    doc=RuleDoc(
+        what=(
+            "Reported by `mlwarden scan --report-unused-ignores`: a suppression comment whose "
+            "rule id did not fire on its line or the line below, or names no known rule."
+        ),
+        why=(
+            "Stale suppressions outlive the code they were written for and later hide a real "
+            "finding that lands on the same line. A misspelt id silences nothing at all."
+        ),
+        example="x = 1  # mlwarden: ignore[SEC001]",
+        instead="x = 1",
+        references=("https://docs.astral.sh/ruff/rules/unused-noqa/",),
+    ),
+)
+
+CORE_RULES: tuple[Rule, ...] = (UNUSED_SUPPRESSION,)

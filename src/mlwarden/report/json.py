@@ -1,0 +1,54 @@
+"""A versioned JSON envelope, independent of internal types: renaming a field in code
+must not break the dashboards that read it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from mlwarden import __version__
+from mlwarden.findings import Finding, ScanError
+
+SCHEMA_VERSION = 1
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    loc = finding.location
+    return {
+        "rule_id": finding.rule_id,
+        "hook": finding.hook,
+        "severity": finding.severity.label,
+        "confidence": finding.confidence.label,
+        "message": finding.message,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "end_line": loc.end_line,
+        "end_column": loc.end_column,
+        "commit": loc.commit,
+        "member": loc.member,
+        "fingerprint": finding.fingerprint,
+        "related_rule_ids": list(finding.related_rule_ids),
+    }
+
+
+def error_to_dict(error: ScanError) -> dict[str, str]:
+    return {"path": error.path, "message": error.message, "hook": error.hook}
+
+
+def render(
+    findings: Sequence[Finding],
+    errors: Sequence[ScanError],
+    *,
+    hooks: Sequence[str] = (),
+    files_scanned: int = 0,
+) -> str:
+    envelope = {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "mlwarden", "version": __version__, "hooks": list(hooks)},
+        "files_scanned": files_scanned,
+        "findings": [finding_to_dict(f) for f in findings],
+        "errors": [error_to_dict(e) for e in errors],
+    }
+    return json.dumps(envelope, indent=2, sort_keys=False) + "\n"
