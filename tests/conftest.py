@@ -15,7 +15,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 
 
-def git(cwd: Path, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def git(
+    cwd: Path, *args: str, check: bool = True, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", *args], cwd=cwd, check=check, capture_output=True, text=True, input=input
     )
@@ -51,10 +53,65 @@ def mlwarden_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "mlwarden"]
 
 
-def run_mlwarden(cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_mlwarden(
+    cwd: Path, *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real CLI in a subprocess, as a user or pre-commit runs it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
     env["SEMGREP_ENABLE_VERSION_CHECK"] = "0"
     return subprocess.run(
         [*mlwarden_command(), *args], cwd=cwd, capture_output=True, text=True, env=env, input=input
     )
+
+
+def snapshot_checkout(target: Path) -> tuple[Path, str]:
+    """A committed copy of this working tree (tracked and untracked, not ignored files).
+
+    pre-commit installs hook repositories from a git commit; copying lets the end-to-end
+    tests run the code under test, uncommitted changes included.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    make_repo(target)
+    for raw in listed.split(b"\0"):
+        if not raw:
+            continue
+        name = raw.decode()
+        source = REPO_ROOT / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the work tree
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            destination.symlink_to(os.readlink(source))
+        else:
+            shutil.copy2(source, destination)
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "snapshot", "--no-verify")
+    sha = git(target, "rev-parse", "HEAD").stdout.strip()
+    return target, sha
+
+
+@pytest.fixture(scope="session")
+def mlwarden_snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return snapshot_checkout(tmp_path_factory.mktemp("snapshot") / "mlwarden")
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the session: the hook environment is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def run_pre_commit(
+    cwd: Path, home: Path, *args: str, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
+    env.update({"PRE_COMMIT_HOME": str(home), "SEMGREP_ENABLE_VERSION_CHECK": "0"})
+    env.update(extra_env or {})
+    exe = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or "pre-commit"
+    return subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True, env=env)
