@@ -44,7 +44,10 @@ def test_pyproject_without_our_table_is_skipped_for_a_dotfile_above(tmp_path: Pa
     ("body", "message"),
     [
         ("[tool.mlwarden]\nexclud = []\n", "unknown key 'tool.mlwarden.exclud'"),
-        ('[tool.mlwarden]\nmin-severity = "loud"\n', "tool.mlwarden.min-severity: unknown severity"),
+        (
+            '[tool.mlwarden]\nmin-severity = "loud"\n',
+            "tool.mlwarden.min-severity: unknown severity",
+        ),
         ("[tool.mlwarden]\ndisable = [1]\n", "tool.mlwarden.disable must be a list of strings"),
         ("[tool.mlwarden]\nmax-file-size = -1\n", "max-file-size must be a positive integer"),
         ("[tool.mlwarden.nohook]\n", "unknown key 'tool.mlwarden.nohook'"),

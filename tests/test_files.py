@@ -18,7 +18,9 @@ from mlwarden.files import (
 
 
 def notebook(cells: list[dict[str, object]]) -> str:
-    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    return json.dumps(
+        {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1
+    )
 
 
 def code(*lines: str) -> dict[str, object]:
@@ -27,7 +29,9 @@ def code(*lines: str) -> dict[str, object]:
 
 
 def test_notebook_view_maps_each_code_line_to_its_raw_line() -> None:
-    raw = notebook([code("import torch", "m = torch.load('x.pt')"), code("%pip install x", "!ls", "y = 1")])
+    raw = notebook(
+        [code("import torch", "m = torch.load('x.pt')"), code("%pip install x", "!ls", "y = 1")]
+    )
     view = notebook_code_view(raw)
     view_lines = view.source.splitlines()
     assert view_lines == ["import torch", "m = torch.load('x.pt')", "pass", "pass", "y = 1"]
@@ -69,7 +73,9 @@ def test_malformed_notebook_raises_a_one_line_error() -> None:
         notebook_code_view("[]")
 
 
-def test_binary_invalid_utf8_big_and_symlinks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_binary_invalid_utf8_big_and_symlinks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("bin.dat").write_bytes(b"\x00\x01\x02")
     Path("latin.txt").write_bytes(b"caf\xe9 key\n")

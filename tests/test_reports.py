@@ -50,7 +50,9 @@ def test_text_format_is_path_line_col_id_severity_message() -> None:
 
 def test_json_envelope_is_versioned() -> None:
     data = json.loads(
-        json_report.render([finding()], [ScanError("x.bin", "binary file", "models")], hooks=["secrets"])
+        json_report.render(
+            [finding()], [ScanError("x.bin", "binary file", "models")], hooks=["secrets"]
+        )
     )
     assert data["version"] == 1
     assert data["tool"]["name"] == "mlwarden"

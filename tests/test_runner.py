@@ -13,13 +13,27 @@ DOC = RuleDoc(what="w", why="y", example="e", instead="i")
 
 
 def rule(rule_id: str, equivalents: tuple[str, ...] = ()) -> Rule:
-    return Rule(rule_id, rule_id.lower(), "semgrep", Severity.HIGH, Confidence.HIGH, "s", DOC, equivalents=equivalents)
+    return Rule(
+        rule_id,
+        rule_id.lower(),
+        "semgrep",
+        Severity.HIGH,
+        Confidence.HIGH,
+        "s",
+        DOC,
+        equivalents=equivalents,
+    )
 
 
 def finding(rule_id: str, path: str, line: int, hook: str) -> Finding:
     return Finding(
-        rule_id, f"{rule_id} message", Location(path, line, 1), Severity.HIGH, Confidence.HIGH,
-        make_fingerprint(rule_id, path), hook,
+        rule_id,
+        f"{rule_id} message",
+        Location(path, line, 1),
+        Severity.HIGH,
+        Confidence.HIGH,
+        make_fingerprint(rule_id, path),
+        hook,
     )
 
 
@@ -32,13 +46,19 @@ def test_same_risk_on_same_line_is_shown_once_keeping_the_specific_rule() -> Non
         finding("B102", "a.py", 3, "bandit"),
     ]
     result = sorted(deduplicate(findings, rules), key=Finding.sort_key)
-    assert [(f.rule_id, f.location.line) for f in result] == [("B102", 3), ("SG001", 3), ("B614", 4)]
+    assert [(f.rule_id, f.location.line) for f in result] == [
+        ("B102", 3),
+        ("SG001", 3),
+        ("B614", 4),
+    ]
     kept = next(f for f in result if f.rule_id == "SG001")
     assert kept.related_rule_ids == ("B614",)
     assert kept.message.endswith("(also B614)")
 
 
-def test_inline_suppression_needs_the_matching_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_inline_suppression_needs_the_matching_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("a.py").write_text("x = 1  # mlwarden: ignore[SG001]\ny = 2\nz = 3\n")
     config = Config(root=tmp_path)

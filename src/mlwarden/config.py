@@ -153,7 +153,9 @@ def parse_config(
                 raise UsageError(f"{where}: [{name}] must be a table")
             hook_table = dict(value)
             if "exclude" in hook_table:
-                hook_exclude[key] = _string_tuple(hook_table.pop("exclude"), where, f"{name}.exclude")
+                hook_exclude[key] = _string_tuple(
+                    hook_table.pop("exclude"), where, f"{name}.exclude"
+                )
             hook_options[key] = parse_options(hook_options_type(key), hook_table, where, name)
         else:
             raise UsageError(f"{where}: unknown key {name!r}")

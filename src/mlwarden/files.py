@@ -68,7 +68,9 @@ def check_regular_file(path: str, root: Path | None = None) -> Path:
             try:
                 resolved.relative_to(root.resolve())
             except ValueError:
-                raise Skipped(path, f"symlink to {target} leaves the repository; not followed") from None
+                raise Skipped(
+                    path, f"symlink to {target} leaves the repository; not followed"
+                ) from None
         raise Skipped(path, f"symlink to {target}; not followed", quiet=True)
     if not file_path.exists():
         raise Skipped(path, "file not found")
@@ -121,7 +123,11 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
         pat = pattern.rstrip("/")
         if pattern.endswith("/") or pattern.endswith("/**"):
             folder = pat[:-3] if pat.endswith("/**") else pat
-            if posix == folder or posix.startswith(folder + "/") or fnmatch.fnmatch(posix, folder + "/*"):
+            if (
+                posix == folder
+                or posix.startswith(folder + "/")
+                or fnmatch.fnmatch(posix, folder + "/*")
+            ):
                 return True
             continue
         if "/" in pat:

@@ -22,7 +22,12 @@ from mlwarden.files import Skipped, git_tracked_files, is_excluded, read_text, t
 from mlwarden.findings import Finding, Location, ScanError, Severity, make_fingerprint
 from mlwarden.hooks import ScanContext, load_hook
 from mlwarden.rules import Rule
-from mlwarden.suppression import UNUSED_SUPPRESSION, Suppression, parse_suppressions, suppression_for
+from mlwarden.suppression import (
+    UNUSED_SUPPRESSION,
+    Suppression,
+    parse_suppressions,
+    suppression_for,
+)
 
 ProgressCallback = Callable[[str, str], None]
 
@@ -69,7 +74,8 @@ def collect_files(paths: Sequence[str], config: Config, cwd: Path) -> tuple[str,
     kept = [
         path
         for path in dict.fromkeys(to_posix(p) for p in candidates)
-        if not is_excluded(root_prefix + path, config.exclude) and not is_excluded(path, config.exclude)
+        if not is_excluded(root_prefix + path, config.exclude)
+        and not is_excluded(path, config.exclude)
     ]
     return tuple(kept)
 
@@ -82,7 +88,9 @@ def _prefix_from_root(root: Path, cwd: Path) -> str:
     return "" if relative == "." else relative + "/"
 
 
-def run_scan(request: ScanRequest, cwd: Path | None = None, progress: ProgressCallback | None = None) -> ScanReport:
+def run_scan(
+    request: ScanRequest, cwd: Path | None = None, progress: ProgressCallback | None = None
+) -> ScanReport:
     started = time.perf_counter()
     cwd = cwd or Path.cwd()
     modules = {name: load_hook(name) for name in request.hooks}
@@ -94,7 +102,10 @@ def run_scan(request: ScanRequest, cwd: Path | None = None, progress: ProgressCa
             f for f in files if not is_excluded(f, request.config.hook_exclude.get(name, ()))
         )
         context = ScanContext(
-            root=request.config.root, files=hook_files, config=request.config, commits=request.commits
+            root=request.config.root,
+            files=hook_files,
+            config=request.config,
+            commits=request.commits,
         )
         options = request.config.options(name, module.Options)
         if progress:
@@ -106,7 +117,13 @@ def run_scan(request: ScanRequest, cwd: Path | None = None, progress: ProgressCa
             raise
         except Exception as exc:  # a hook bug must fail the run loudly, not pass silently
             message = f"hook crashed: {type(exc).__name__}: {exc}"
-            return name, [], [ScanError("", message, name)], time.perf_counter() - hook_started, True
+            return (
+                name,
+                [],
+                [ScanError("", message, name)],
+                time.perf_counter() - hook_started,
+                True,
+            )
         finally:
             if progress:
                 progress(name, "done")
@@ -222,7 +239,12 @@ def deduplicate(findings: list[Finding], rules: Mapping[str, Rule]) -> list[Find
                 continue
             equivalents = _upper(rule.equivalents)
             for j, other in enumerate(group):
-                if j != i and j not in dropped and i not in dropped and other.rule_id.upper() in equivalents:
+                if (
+                    j != i
+                    and j not in dropped
+                    and i not in dropped
+                    and other.rule_id.upper() in equivalents
+                ):
                     dropped[j] = keeper.rule_id
                     related.setdefault(i, []).append(other.rule_id)
         for i, finding in enumerate(group):

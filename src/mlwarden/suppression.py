@@ -30,7 +30,9 @@ def parse_suppressions(lines: Sequence[str]) -> tuple[Suppression, ...]:
         if "mlwarden" not in text:
             continue
         for match in IGNORE_COMMENT.finditer(text):
-            ids = frozenset(part.strip().upper() for part in match.group(1).split(",") if part.strip())
+            ids = frozenset(
+                part.strip().upper() for part in match.group(1).split(",") if part.strip()
+            )
             if ids:
                 found.append(Suppression(number, ids))
     return tuple(found)

@@ -113,9 +113,7 @@ def build(
             }
         },
         "results": [_result(f, rule_index) for f in findings],
-        "invocations": [
-            {"executionSuccessful": True, "toolExecutionNotifications": notifications}
-        ],
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

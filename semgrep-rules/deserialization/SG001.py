@@ -1,0 +1,32 @@
+import torch
+import torch as T
+from torch import load
+from torch import serialization
+
+# ruleid: SG001
+state = torch.load("model.pt")
+# ruleid: SG001
+state = T.load("model.pt", map_location="cpu", weights_only=False)
+# ruleid: SG001
+state = load(path)
+# ruleid: SG001
+ckpt = torch.load(
+    path,
+    map_location="cpu",
+)
+# ruleid: SG001
+state = serialization.load(path)
+# ok: SG001
+state = torch.load("model.pt", weights_only=True)
+# ok: SG001
+state = T.load(
+    path,
+    map_location="cpu",
+    weights_only=True,
+)
+# ok: SG001
+state = torch.load(path, weights_only=trusted_only)
+# ok: SG001
+state = torch.load(path, **load_kwargs)
+# ok: SG001
+state = json.load(fh)

@@ -1,0 +1,20 @@
+import pickle
+import _pickle
+import pickle as pkl
+from pickle import loads
+
+with open("model.pkl", "rb") as fh:
+    # ruleid: SG006
+    model = pickle.load(fh)
+# ruleid: SG006
+obj = pkl.loads(blob)
+# ruleid: SG006
+obj = loads(blob)
+# ruleid: SG006
+obj = _pickle.loads(blob)
+# ruleid: SG006
+obj = pickle.Unpickler(fh).load()
+# ok: SG006
+data = pickle.dumps(obj)
+# ok: SG006
+obj = RestrictedUnpickler(fh).load()

@@ -1,0 +1,14 @@
+import numpy as np
+
+# ruleid: SG012
+arr = np.load("features.npz", allow_pickle=True)
+# ruleid: SG012
+arr = np.load(
+    path,
+    mmap_mode="r",
+    allow_pickle=True,
+)
+# ok: SG012
+arr = np.load("features.npz")
+# ok: SG012
+arr = np.load(path, allow_pickle=False)

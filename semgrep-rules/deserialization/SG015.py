@@ -1,0 +1,15 @@
+import keras
+import tensorflow as tf
+
+# ruleid: SG015
+model = keras.models.load_model("model.keras", safe_mode=False)
+# ruleid: SG015
+model = tf.keras.models.load_model(
+    path,
+    compile=False,
+    safe_mode=False,
+)
+# ok: SG015
+model = keras.models.load_model("model.keras")
+# ok: SG015
+model = keras.models.load_model(path, safe_mode=True)

@@ -1,0 +1,23 @@
+import hashlib
+import urllib.request
+from urllib.request import urlretrieve
+
+
+def fetch():
+    # ruleid: SG044
+    urlretrieve(WEIGHTS_URL, "weights.pt")
+
+
+def fetch_checked():
+    # ok: SG044
+    urllib.request.urlretrieve(WEIGHTS_URL, "weights.pt")
+    with open("weights.pt", "rb") as fh:
+        if hashlib.sha256(fh.read()).hexdigest() != WEIGHTS_SHA256:
+            raise ValueError("checksum mismatch")
+
+
+def fetch_tv(root):
+    # ok: SG044
+    urlretrieve(URL, root)
+    if not check_integrity(root, MD5):
+        raise RuntimeError("corrupt")

@@ -1,0 +1,34 @@
+import openai
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def run_generated(msgs):
+    resp = client.chat.completions.create(model="gpt-4o", messages=msgs)
+    code = resp.choices[0].message.content
+    # ruleid: SG031
+    exec(code)
+
+
+def calc(llm, question):
+    answer = llm.invoke(question).content.strip()
+    # ruleid: SG031
+    return eval(answer)
+
+
+def hf(model, tokenizer, ids):
+    text = tokenizer.decode(model.generate(ids)[0], skip_special_tokens=True)
+    # ruleid: SG031
+    exec(compile(text, "<gen>", "exec"))
+
+
+def safe(llm, question):
+    answer = llm.invoke(question).content
+    # ok: SG031
+    return json.loads(answer)
+
+
+def unrelated(expr):
+    # ok: SG031
+    return eval(expr, {"__builtins__": {}})

@@ -1,0 +1,156 @@
+"""branch-guard: no commits on protected branches, no pushes that bypass review.
+
+Three ways in, one policy (`branch_policy`):
+
+- pre-commit stage (pre-commit framework, `hooks/pre-commit`, `mlwarden scan --hook
+  branch-guard`): the current branch;
+- pre-push through the pre-commit framework: the one ref pre-commit exports in
+  `PRE_COMMIT_FROM_REF` / `PRE_COMMIT_TO_REF` / `PRE_COMMIT_REMOTE_BRANCH` (it skips
+  deletions and later refs of a multi-ref push);
+- pre-push through `hooks/pre-push` (`--stdin`): every line git writes, so deletions,
+  multi-ref pushes, `HEAD:refs/heads/main` and force pushes are all seen.
+
+At pre-push the commits about to leave are also scanned by the secrets and models hooks
+(`branch_scan`), catching work committed with `--no-verify`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from mlwarden.checks import branch_git as g
+from mlwarden.checks.branch_policy import (
+    Options,
+    PushInputError,
+    RefUpdate,
+    check_commit,
+    check_push,
+    parse_push_lines,
+)
+from mlwarden.checks.branch_rules import RULES
+from mlwarden.findings import HookResult
+from mlwarden.hooks import ScanContext
+from mlwarden.rules import Rule
+
+NAME = "branch-guard"
+
+__all__ = ["NAME", "Options", "main", "rules", "run"]
+
+
+def rules() -> tuple[Rule, ...]:
+    return RULES
+
+
+def in_ci(env: Mapping[str, str]) -> bool:
+    """CI services set CI=true. CI checks out `main` to test it and commits nothing, so
+    the commit check (BRG001) would only fail every build on main."""
+    return env.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def run(ctx: ScanContext, options: Options) -> HookResult:
+    """`mlwarden scan --hook branch-guard`: the pre-commit-stage check of the current branch."""
+    if in_ci(os.environ):
+        return HookResult()
+    return HookResult(findings=check_commit(ctx.root, options))
+
+
+def updates_from_pre_commit_env(cwd: Path, env: Mapping[str, str]) -> tuple[RefUpdate, ...]:
+    """The single ref pre-commit exports at pre-push.
+
+    pre-commit sets FROM_REF to the remote commit when it has it, else to the parent of
+    the first commit the remote lacks, and leaves it out when the whole history is new;
+    treating FROM_REF as "the remote's commit" is right in all three cases.
+    """
+    remote_ref = env.get("PRE_COMMIT_REMOTE_BRANCH", "")
+    local_ref = env.get("PRE_COMMIT_LOCAL_BRANCH", "") or "HEAD"
+    local_sha = env.get("PRE_COMMIT_TO_REF") or g.resolve(cwd, local_ref) or ""
+    if not remote_ref or not local_sha:
+        return ()
+    remote_sha = env.get("PRE_COMMIT_FROM_REF") or "0" * len(local_sha)
+    return (RefUpdate(local_ref, local_sha, remote_ref, remote_sha),)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlwarden-branch-guard",
+        description="Refuse commits on protected branches and pushes that update, force-push "
+        "or delete them. Without --stdin: the current branch, or at pre-commit's pre-push "
+        "stage the ref in PRE_COMMIT_REMOTE_BRANCH.",
+    )
+    parser.add_argument(
+        "--stdin",
+        "--pre-push",
+        dest="stdin",
+        action="store_true",
+        help="read git's pre-push lines '<local ref> <local sha> <remote ref> "
+        "<remote sha>' from stdin (what hooks/pre-push does)",
+    )
+    parser.add_argument("--config", metavar="PATH", help="config file (default: discovered)")
+    parser.add_argument(
+        "--no-scan", action="store_true", help="skip the secrets/models scan of the pushed commits"
+    )
+    parser.add_argument("remote", nargs="?", help="remote name, as git passes it to pre-push")
+    parser.add_argument("url", nargs="?", help="remote URL, as git passes it to pre-push")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from mlwarden.checks import branch_scan
+    from mlwarden.config import load_config
+    from mlwarden.errors import UsageError
+    from mlwarden.report.text import format_finding
+
+    args = _parser().parse_args(argv)
+    root = g.repo_root(Path.cwd())
+    if root is None:
+        print(
+            "mlwarden-branch-guard: not inside a git repository; nothing to check", file=sys.stderr
+        )
+        return 0
+    try:
+        config = load_config(args.config)
+        options = config.options(NAME, Options)
+    except UsageError as exc:
+        print(f"mlwarden: {exc}", file=sys.stderr)
+        return 2
+
+    env = os.environ
+    if args.stdin:
+        try:
+            updates = parse_push_lines(sys.stdin.read())
+        except PushInputError as exc:
+            print(f"mlwarden-branch-guard: {exc}", file=sys.stderr)
+            return 2
+        remote = args.remote
+    elif env.get("PRE_COMMIT_REMOTE_BRANCH"):
+        updates = updates_from_pre_commit_env(root, env)
+        remote = env.get("PRE_COMMIT_REMOTE_NAME") or args.remote
+    else:
+        updates = None
+        remote = None
+
+    if updates is None:
+        findings = () if in_ci(env) else check_commit(root, options)
+    else:
+        findings = check_push(root, updates, options)
+    shown = [
+        f for f in findings if f.rule_id not in config.disable and f.severity >= config.min_severity
+    ]
+    for finding in shown:
+        print(format_finding(finding))
+    status = 1 if shown else 0
+
+    if updates and options.scan_pushed and not args.no_scan:
+        hooks = branch_scan.available_hooks(options)
+        ranges = branch_scan.push_ranges(root, updates, remote)
+        if hooks and ranges:
+            status = max(status, branch_scan.scan_ranges(root, ranges, hooks, args.config))
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

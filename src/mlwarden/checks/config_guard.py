@@ -1,0 +1,209 @@
+"""config-guard: changes to the files that control CI, hooks, package sources and ML remotes.
+
+A file hook: it picks the files it watches out of those it is given and compares the
+version about to be committed (the staged blob) with HEAD (`config_guard_git`).
+
+- CI workflows (`.github/workflows/*`, `.gitlab-ci.yml`): pwn-request checkouts,
+  expression injection, write-all or missing permissions, exposed secrets, `curl | sh`;
+- `.pre-commit-config.yaml`: mlwarden hooks removed, disabled, excluded or re-sourced;
+- package sources: index URLs and channels not in `allowed-indexes`;
+- DVC / MLflow / W&B remotes moved to a new host;
+- ownership: watched files not covered by CODEOWNERS, when one exists.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from mlwarden.checks import config_guard_owners as owners
+from mlwarden.checks import config_guard_precommit as precommit
+from mlwarden.checks import config_guard_sources as sources
+from mlwarden.checks import config_guard_workflows as workflows
+from mlwarden.checks.config_guard_common import Hit
+from mlwarden.checks.config_guard_git import read_versions, tracked_files
+from mlwarden.checks.config_guard_rules import CFG012, RULES
+from mlwarden.checks.config_guard_yaml import YamlError
+from mlwarden.files import Skipped, read_text
+from mlwarden.findings import Finding, HookResult, Location, ScanError, make_fingerprint
+from mlwarden.hooks import ScanContext
+from mlwarden.rules import Rule
+
+NAME = "config-guard"
+
+GITHUB_WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
+GITLAB_CI = re.compile(r"(?:^|/)(?:\.gitlab-ci|[^/]+\.gitlab-ci)\.ya?ml$")
+PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
+DOC_SUFFIXES = frozenset({".md", ".rst", ".txt", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".pdf"})
+
+
+@dataclass(frozen=True)
+class Options:
+    """`[tool.mlwarden.config-guard]`."""
+
+    allowed_indexes: tuple[str, ...] = (
+        "https://pypi.org/simple",
+        "https://upload.pypi.org/legacy",
+        "defaults",
+        "conda-forge",
+    )
+    allowed_hosts: tuple[str, ...] = ()
+    workflow_permissions_required: bool = True
+    codeowners_required: bool = True
+
+
+def rules() -> tuple[Rule, ...]:
+    return RULES
+
+
+def _repo_path(ctx: ScanContext, path: str) -> str:
+    """The path relative to the repository root, which is what patterns name."""
+    absolute = os.path.abspath(path)
+    try:
+        return PurePosixPath(os.path.relpath(absolute, ctx.root.resolve())).as_posix()
+    except ValueError:
+        return path
+
+
+def _kind(repo_path: str) -> str | None:
+    if GITHUB_WORKFLOW.match(repo_path):
+        return "github"
+    if GITLAB_CI.search(repo_path):
+        return "gitlab"
+    if repo_path == PRE_COMMIT_CONFIG:
+        return "pre-commit"
+    if sources.extractor(repo_path) is not None:
+        return "index"
+    if repo_path.endswith(".dvc/config") or repo_path.endswith("wandb/settings"):
+        return "remote"
+    if repo_path in owners.LOCATIONS:
+        return "codeowners"
+    if sources.is_remote_config(repo_path):
+        return "maybe-remote"
+    return None
+
+
+class _Repo:
+    """What several files need, computed once a run and only when asked."""
+
+    def __init__(self, ctx: ScanContext) -> None:
+        self.ctx = ctx
+        self._tracked: tuple[str, ...] | None = None
+        self._owners: tuple[owners.OwnerRule, ...] | None = None
+        self._owners_read = False
+
+    def tracked_code(self) -> tuple[str, ...]:
+        if self._tracked is None:
+            self._tracked = tuple(
+                p
+                for p in tracked_files(self.ctx.root)
+                if PurePosixPath(p).suffix.lower() not in DOC_SUFFIXES
+            )
+        return self._tracked
+
+    def owner_rules(self) -> tuple[owners.OwnerRule, ...] | None:
+        if not self._owners_read:
+            self._owners_read = True
+            for location in (
+                ".github/CODEOWNERS",
+                "CODEOWNERS",
+                "docs/CODEOWNERS",
+                ".gitlab/CODEOWNERS",
+            ):
+                file = self.ctx.root / location
+                if file.is_file():
+                    try:
+                        text = read_text(str(file), max_bytes=self.ctx.config.max_file_size)
+                    except Skipped:
+                        continue
+                    self._owners = owners.parse(text.text)
+                    break
+        return self._owners
+
+
+def _hits(
+    kind: str, repo_path: str, new: str, old: str | None, options: Options, repo: _Repo
+) -> list[Hit]:
+    if kind == "github":
+        return workflows.github_workflow(
+            new, require_permissions=options.workflow_permissions_required
+        )
+    if kind == "gitlab":
+        return workflows.gitlab_ci(new)
+    if kind == "pre-commit":
+        return precommit.check(new, old, repo.tracked_code())
+    hits = []
+    if kind == "index":
+        hits += sources.check_indexes(repo_path, new, old, options.allowed_indexes)
+    if kind in ("index", "remote", "maybe-remote"):
+        hits += sources.check_remotes(repo_path, new, old, options.allowed_hosts)
+    return hits
+
+
+def _finding(path: str, hit: Hit, text: str) -> Finding:
+    return Finding(
+        rule_id=hit.rule.id,
+        message=hit.message,
+        location=Location(path=path, line=hit.line, column=hit.column_in(text)),
+        severity=hit.rule.severity,
+        confidence=hit.rule.confidence,
+        fingerprint=make_fingerprint(hit.rule.id, path, hit.identity),
+        hook=NAME,
+    )
+
+
+def run(ctx: ScanContext, options: Options) -> HookResult:
+    findings: list[Finding] = []
+    errors: list[ScanError] = []
+    repo = _Repo(ctx)
+    max_bytes = ctx.config.max_file_size
+    for path in ctx.files:
+        repo_path = _repo_path(ctx, path)
+        kind = _kind(repo_path)
+        if kind is None:
+            continue
+        try:
+            if kind == "maybe-remote":
+                # Many YAML/TOML files, few name an ML endpoint: look before asking git.
+                text = read_text(path, max_bytes=max_bytes, root=ctx.root).text
+                if not sources.ML_URI_KEY.search(text):
+                    continue
+            versions = read_versions(path, root=ctx.root, commits=ctx.commits, max_bytes=max_bytes)
+            hits = _hits(kind, repo_path, versions.new, versions.old, options, repo)
+        except Skipped as exc:
+            if not exc.quiet:
+                errors.append(exc.as_error(NAME))
+            continue
+        except (YamlError, sources.ParseError) as exc:
+            errors.append(ScanError(path, str(exc), NAME))
+            continue
+        if kind not in ("maybe-remote",) and options.codeowners_required:
+            rules_ = repo.owner_rules()
+            if rules_ is not None and not owners.owners_of(rules_, repo_path):
+                hits.append(
+                    Hit(
+                        CFG012,
+                        1,
+                        f"{repo_path} controls the pipeline but no CODEOWNERS "
+                        f"rule gives it an owner; add e.g. `/{repo_path} @org/security`",
+                        "unowned",
+                    )
+                )
+        findings.extend(_finding(path, hit, versions.new) for hit in hits)
+    return HookResult(findings=tuple(findings), errors=tuple(errors))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from mlwarden.cli import hook_main
+
+    return hook_main(NAME, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["NAME", "Options", "main", "rules", "run"]

@@ -1,0 +1,85 @@
+"""mlwarden-models: catch poisoned model artifacts without loading them.
+
+Files are recognised by content, never by name: raw pickles (protocols 0-5, several
+in a row), torch zip checkpoints, legacy torch files, joblib (plain or zlib/gzip/bz2/
+xz/lzma compressed), .npy/.npz with object arrays, compressed pickles, .keras archives
+and safetensors. The opcode analyser (`pickle_analysis`) is built on the standard
+library's `pickletools` and executes nothing; see its docstring for why no scanner
+library is used. Big binaries that belong in Git LFS or DVC are a policy check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mlwarden.checks.models.catalog import RULES
+from mlwarden.errors import UsageError
+from mlwarden.findings import Finding, HookResult, ScanError, Severity
+from mlwarden.hooks import ScanContext
+from mlwarden.rules import Rule
+
+NAME = "models"
+MB = 1024 * 1024
+BINARY_SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class Options:
+    """`[tool.mlwarden.models]`."""
+
+    # Extra globals to trust: exact `module.name` or a `module.*` prefix.
+    allow_globals: tuple[str, ...] = ()
+    # MOD004: binaries over this size must live in Git LFS or DVC.
+    max_size_mb: float = 10.0
+    # MOD003 policy: "info" notes pickle-format models; "low" or higher fails on them.
+    pickle_format_severity: str = "info"
+    large_file_severity: str = "low"
+    # Work limits per stream; hitting one is reported as MOD007.
+    max_decompressed_mb: int = 1024
+    max_opcodes: int = 10_000_000
+    max_nesting: int = 4
+
+
+def rules() -> tuple[Rule, ...]:
+    return RULES
+
+
+def run(ctx: ScanContext, options: Options) -> HookResult:
+    from mlwarden.checks.models.scan import Settings, scan_files, scan_range
+
+    settings = Settings(
+        allow=options.allow_globals,
+        max_size=int(options.max_size_mb * MB),
+        pickle_severity=_severity(options.pickle_format_severity, "pickle-format-severity"),
+        large_severity=_severity(options.large_file_severity, "large-file-severity"),
+        max_bytes=options.max_decompressed_mb * MB,
+        max_opcodes=options.max_opcodes,
+        max_nesting=options.max_nesting,
+    )
+    findings: list[Finding]
+    errors: list[ScanError]
+    if ctx.commits:
+        findings, errors = scan_range(ctx.root, ctx.commits, settings)
+    else:
+        findings, errors = scan_files(ctx.files, ctx.root, settings)
+    return HookResult(tuple(findings), tuple(errors))
+
+
+def _severity(text: str, key: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise UsageError(f"[tool.mlwarden.models] {key}: {exc}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from mlwarden.cli import hook_main
+
+    return hook_main(NAME, argv)
+
+
+__all__ = ["NAME", "Options", "main", "rules", "run"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,256 @@
+"""The `semgrep` hook: mlwarden's ML rule pack (plus maintainers' packs) in one semgrep run.
+
+Python files go to semgrep as they are; notebooks are turned into a line-preserving
+Python view of their code cells (magics neutralised), scanned from a temporary folder,
+and every finding is mapped back to the raw `.ipynb` line and cell. The rules, their
+severities and documentation come from the pack's YAML metadata (`semgrep_pack`).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from mlwarden.files import NotebookError, NotebookView, Skipped, notebook_code_view, read_text
+from mlwarden.findings import (
+    Confidence,
+    Finding,
+    HookResult,
+    Location,
+    ScanError,
+    Severity,
+    make_fingerprint,
+)
+from mlwarden.hooks import ScanContext
+from mlwarden.rules import Rule
+
+NAME = "semgrep"
+
+PYTHON_SUFFIXES = frozenset({".py", ".pyw", ".pyi"})
+NOTEBOOK_SUFFIX = ".ipynb"
+# The pack's generic rules (TorchServe config) read these; semgrep's `paths:` narrows further.
+CONFIG_SUFFIXES = frozenset({".properties"})
+
+
+@dataclass(frozen=True)
+class Options:
+    """`[tool.mlwarden.semgrep]`.
+
+    `extra_rules`: rule files or folders (relative to the config file's folder) added to
+    the built-in pack. `experimental`: use semgrep's fast OCaml CLI, falling back to the
+    standard one if it fails. `timeout`: seconds for the whole semgrep process.
+    """
+
+    extra_rules: tuple[str, ...] = ()
+    experimental: bool = True
+    timeout: int = 300
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A file semgrep scans, and how to map its findings back to what the user sees."""
+
+    path: str
+    lines: tuple[str, ...]
+    notebook: NotebookView | None = None
+    raw_lines: tuple[str, ...] = ()
+
+
+def rules() -> tuple[Rule, ...]:
+    from mlwarden.checks.semgrep_pack import builtin_pack
+
+    return tuple(entry.rule for entry in builtin_pack())
+
+
+def run(ctx: ScanContext, options: Options) -> HookResult:
+    from mlwarden.checks.semgrep_pack import PackError, builtin_pack, pack_dir
+
+    errors: list[ScanError] = []
+    try:
+        configs = [pack_dir()]
+        known = {entry.rule.id: entry.rule for entry in builtin_pack()}
+    except PackError as exc:
+        return HookResult(errors=(ScanError(".", str(exc), NAME),))
+    extra, extra_rules, extra_errors = _extra_configs(ctx, options, set(known))
+    configs += extra
+    errors += extra_errors
+    plain: dict[str, _Target] = {}
+    notebooks: list[_Target] = []
+    for path in ctx.files:
+        suffix = PurePosixPath(path).suffix.lower()
+        wanted = suffix in PYTHON_SUFFIXES or suffix in CONFIG_SUFFIXES or bool(extra)
+        if suffix != NOTEBOOK_SUFFIX and not wanted:
+            continue
+        try:
+            text = read_text(path, max_bytes=ctx.config.max_file_size, root=ctx.root)
+        except Skipped as exc:
+            if not exc.quiet:
+                errors.append(exc.as_error(NAME))
+            continue
+        if suffix != NOTEBOOK_SUFFIX:
+            plain[path] = _Target(path, tuple(text.lines))
+            continue
+        try:
+            view = notebook_code_view(text.text)
+        except NotebookError as exc:
+            errors.append(ScanError(path, f"malformed notebook: {exc}", NAME))
+            continue
+        notebooks.append(_Target(path, tuple(view.source.splitlines()), view, tuple(text.lines)))
+    if not plain and not notebooks:
+        return HookResult(errors=tuple(errors))
+    with tempfile.TemporaryDirectory(prefix="mlwarden-semgrep-") as tmp:
+        targets = dict(plain)
+        for index, target in enumerate(notebooks):
+            # One folder per notebook keeps the original name visible in semgrep errors.
+            view_path = Path(tmp) / str(index) / (PurePosixPath(target.path).stem + ".py")
+            view_path.parent.mkdir()
+            assert target.notebook is not None
+            view_path.write_text(target.notebook.source, encoding="utf-8")
+            targets[str(view_path)] = target
+        findings, scan_errors = _scan(ctx, options, configs, targets, known, extra_rules)
+    return HookResult(findings=findings, errors=tuple(errors + scan_errors))
+
+
+def _extra_configs(
+    ctx: ScanContext, options: Options, builtin_ids: set[str]
+) -> tuple[list[Path], dict[str, Rule], list[ScanError]]:
+    """Maintainers' rule packs: paths relative to the config file, ids that do not clash."""
+    from mlwarden.checks.semgrep_pack import PackError, load_pack
+
+    base = ctx.config.source.parent if ctx.config.source else ctx.config.root
+    configs: list[Path] = []
+    rules_by_id: dict[str, Rule] = {}
+    errors: list[ScanError] = []
+    for entry in options.extra_rules:
+        path = Path(entry) if Path(entry).is_absolute() else base / entry
+        if not path.exists():
+            errors.append(ScanError(entry, "extra-rules path not found", NAME))
+            continue
+        try:
+            pack = load_pack(path)
+        except PackError as exc:
+            errors.append(ScanError(entry, str(exc), NAME))
+            continue
+        clashes = sorted({p.rule.id for p in pack} & builtin_ids)
+        if clashes:
+            errors.append(
+                ScanError(
+                    entry,
+                    f"rule id {', '.join(clashes)} clashes with mlwarden's pack; rename it",
+                    NAME,
+                )
+            )
+            continue
+        configs.append(path)
+        rules_by_id.update({p.rule.id: p.rule for p in pack})
+    return configs, rules_by_id, errors
+
+
+def _scan(
+    ctx: ScanContext,
+    options: Options,
+    configs: list[Path],
+    targets: Mapping[str, _Target],
+    known: Mapping[str, Rule],
+    extra_rules: Mapping[str, Rule],
+) -> tuple[tuple[Finding, ...], list[ScanError]]:
+    from mlwarden.checks.semgrep_engine import EngineError, run_semgrep
+    from mlwarden.checks.semgrep_pack import short_rule_id
+
+    try:
+        output = run_semgrep(
+            configs,
+            list(targets),
+            cwd=Path.cwd(),
+            experimental=options.experimental,
+            max_target_bytes=ctx.config.max_file_size,
+            timeout=options.timeout,
+        )
+    except EngineError as exc:
+        return (), [ScanError(".", str(exc), NAME)]
+    findings: list[Finding] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for match in output.matches:
+        target = targets.get(match.path)
+        if target is None:
+            continue
+        rule_id = short_rule_id(match.check_id)
+        rule = known.get(rule_id) or extra_rules.get(rule_id)
+        severity = rule.severity if rule else Severity.MEDIUM
+        confidence = rule.confidence if rule else Confidence.MEDIUM
+        source = target.lines[match.line - 1] if 0 < match.line <= len(target.lines) else ""
+        identity = " ".join(source.split())
+        occurrence = seen.get((rule_id, target.path, identity), 0)
+        seen[(rule_id, target.path, identity)] = occurrence + 1
+        location, message = _locate(target, match.line, match.column, match.message)
+        findings.append(
+            Finding(
+                rule_id=rule_id,
+                message=message or (rule.summary if rule else rule_id),
+                location=location,
+                severity=severity,
+                confidence=confidence,
+                fingerprint=make_fingerprint(rule_id, target.path, identity, str(occurrence)),
+                hook=NAME,
+            )
+        )
+    errors = []
+    for error in output.errors:
+        target = targets.get(error.path or "")
+        line = error.line
+        if target and target.notebook and line:
+            line = target.notebook.raw_position(line)[0]
+        errors.append(
+            ScanError(
+                target.path if target else (error.path or "."),
+                _error_text(error.kind, line, error.message),
+                NAME,
+            )
+        )
+    findings.sort(key=Finding.sort_key)
+    return tuple(findings), errors
+
+
+def _error_text(kind: str, line: int | None, message: str) -> str:
+    at = f" at line {line}" if line else ""
+    if "pars" in kind.lower() or "syntax" in kind.lower() or "lexical" in kind.lower():
+        return f"semgrep could not parse the code{at} (syntax error); findings may be incomplete"
+    if "timeout" in kind.lower():
+        return f"semgrep timed out on this file ({kind}); findings may be incomplete"
+    return f"semgrep {kind}{at}: {message}"
+
+
+def _locate(target: _Target, line: int, column: int, message: str) -> tuple[Location, str]:
+    if target.notebook is None:
+        return Location(target.path, line, column), message
+    raw_line, cell = target.notebook.raw_position(line)
+    raw_text = target.raw_lines[raw_line - 1] if 0 < raw_line <= len(target.raw_lines) else ""
+    view_text = target.lines[line - 1] if 0 < line <= len(target.lines) else ""
+    # The code sits inside a JSON string on the raw line: shift by where that string starts.
+    encoded = json.dumps(view_text)[1:-1]
+    start = raw_text.find(encoded) if encoded else -1
+    raw_column = (
+        start + column if start >= 0 and encoded[: column - 1] == view_text[: column - 1] else 1
+    )
+    location = Location(target.path, raw_line, raw_column, member=f"cell {cell}")
+    return location, f"{message} (cell {cell})"
+
+
+def rules_test_main(argv: Sequence[str] | None = None) -> int:
+    """`mlwarden rules test [PATH]`: run a pack's `# ruleid:`/`# ok:` tests."""
+    from mlwarden.checks.semgrep_packtest import main as packtest_main
+
+    return packtest_main(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from mlwarden.cli import hook_main
+
+    return hook_main(NAME, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""Run config-guard in process on a real repository: HEAD, then staged changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlwarden.checks import config_guard
+from mlwarden.config import Config
+from mlwarden.findings import HookResult
+from mlwarden.hooks import ScanContext
+from tests.conftest import git
+
+
+def write(repo: Path, name: str, text: str, *, stage: bool = True) -> None:
+    path = repo / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    if stage:
+        git(repo, "add", name)
+
+
+def commit_files(repo: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        write(repo, name, text)
+    git(repo, "commit", "-q", "--no-verify", "-m", "base")
+
+
+def scan(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *files: str,
+    options: config_guard.Options | None = None,
+    commits: str | None = None,
+) -> HookResult:
+    monkeypatch.chdir(repo)
+    ctx = ScanContext(root=repo, files=files, config=Config(root=repo), commits=commits)
+    return config_guard.run(ctx, options or config_guard.Options())
+
+
+def ids(result: HookResult) -> list[tuple[str, str, int]]:
+    return sorted((f.rule_id, f.location.path, f.location.line) for f in result.findings)

@@ -1,0 +1,304 @@
+"""The bandit hook: options, nosec, notebooks, bad input, file selection, fingerprints."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlwarden.checks import bandit
+from mlwarden.checks.bandit_rules import CATALOG, ML_PROFILE
+from mlwarden.config import Config, parse_config
+from mlwarden.errors import UsageError
+from mlwarden.findings import Confidence, Finding, HookResult, Location, Severity
+from mlwarden.hooks import ScanContext
+from mlwarden.rules import Rule, RuleDoc
+from mlwarden.runner import deduplicate
+
+TORCH = 'import torch\nm = torch.load("x.pt")\n'
+
+
+def scan(
+    root: Path,
+    files: dict[str, str | bytes],
+    options: bandit.Options | None = None,
+    config: Config | None = None,
+) -> HookResult:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        ctx = ScanContext(root, tuple(files), config or Config(root=root))
+        return bandit.run(ctx, options or bandit.Options())
+    finally:
+        os.chdir(cwd)
+
+
+def ids(result: HookResult) -> list[tuple[str, str, int]]:
+    return [(f.rule_id, f.location.path, f.location.line) for f in result.findings]
+
+
+def notebook(*cells: tuple[str, list[str]]) -> str:
+    """A notebook in Jupyter's own layout: indent=1, one source line per JSON line."""
+    document = {
+        "cells": [
+            {"cell_type": kind, "metadata": {}, "source": source}
+            | ({"execution_count": None, "outputs": []} if kind == "code" else {})
+            for kind, source in cells
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def raw_line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+# --- options -----------------------------------------------------------------------------
+
+
+def test_default_profile_leaves_out_noisy_tests(tmp_path: Path) -> None:
+    source = "import random\nassert x\nrandom.random()\n" + TORCH
+    assert ids(scan(tmp_path, {"a.py": source})) == [("B614", "a.py", 5)]
+
+
+def test_tests_option_replaces_the_profile(tmp_path: Path) -> None:
+    source = "assert x\n" + TORCH
+    result = scan(tmp_path, {"a.py": source}, bandit.Options(tests=("b101",)))
+    assert ids(result) == [("B101", "a.py", 1)]
+
+
+def test_tests_all_runs_every_bandit_test(tmp_path: Path) -> None:
+    source = "import random\nrandom.random()\n" + TORCH
+    result = scan(tmp_path, {"a.py": source}, bandit.Options(tests=("all",)))
+    assert ids(result) == [("B311", "a.py", 2), ("B614", "a.py", 4)]
+
+
+def test_skips_remove_tests(tmp_path: Path) -> None:
+    source = "eval(x)\n" + TORCH
+    result = scan(tmp_path, {"a.py": source}, bandit.Options(skips=("B614",)))
+    assert ids(result) == [("B307", "a.py", 1)]
+
+
+def test_severity_and_confidence_floors(tmp_path: Path) -> None:
+    source = 'import subprocess\nsubprocess.run(cmd, shell=True)\napp.run(host="0.0.0.0")\n' + TORCH
+    files: dict[str, str | bytes] = {"a.py": source}
+    high = scan(tmp_path, files, bandit.Options(min_bandit_severity="high"))
+    assert ids(high) == [("B602", "a.py", 2)]
+    sure = scan(tmp_path, files, bandit.Options(min_bandit_confidence="high"))
+    assert ids(sure) == [("B602", "a.py", 2), ("B614", "a.py", 5)]  # B104 is medium confidence
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"tests": ("B999",)}, "tests: unknown bandit test 'B999'"),
+        ({"skips": ("all",)}, "skips: unknown bandit test 'all'"),
+        ({"min_bandit_severity": "critical"}, "min-bandit-severity: use low, medium or high"),
+        ({"min_bandit_confidence": "sure"}, "min-bandit-confidence: unknown confidence 'sure'"),
+    ],
+)
+def test_bad_options_are_usage_errors(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        bandit.Options(**kwargs)  # type: ignore[arg-type]
+
+
+def test_options_from_toml_keys(tmp_path: Path) -> None:
+    table = {"bandit": {"tests": ["B614", "B101"], "skips": ["B101"], "min-bandit-severity": "low"}}
+    options = parse_config(table, root=tmp_path).options("bandit", bandit.Options)
+    assert options.selected_tests() == ("B614",)
+    assert bandit.Options().selected_tests() == tuple(sorted(ML_PROFILE))
+
+
+# --- nosec and special tokens --------------------------------------------------------------
+
+
+def test_nosec_is_honoured_per_test(tmp_path: Path) -> None:
+    source = (
+        "import torch\n"
+        'a = torch.load("a.pt")  # nosec B614\n'
+        'b = torch.load("b.pt")  # nosec B102\n'
+        'c = torch.load("c.pt")  # nosec\n'
+    )
+    assert ids(scan(tmp_path, {"a.py": source})) == [("B614", "a.py", 3)]
+
+
+def test_passwords_are_redacted_and_special_tokens_ignored(tmp_path: Path) -> None:
+    source = (
+        'pad_token = "<pad>"\n'
+        'bos_token = "<|endoftext|>"\n'
+        'cls_token = "[CLS]"\n'
+        'api_token = "s3cr3t-value"\n'
+    )
+    result = scan(tmp_path, {"a.py": source})
+    assert ids(result) == [("B105", "a.py", 4)]
+    assert "s3cr3t" not in result.findings[0].message
+    assert result.findings[0].message.startswith("Possible hardcoded password (value redacted)")
+
+
+# --- notebooks -----------------------------------------------------------------------------
+
+
+def test_notebook_findings_land_on_raw_line_and_cell(tmp_path: Path) -> None:
+    text = notebook(
+        ("markdown", ["Never `eval(x)` in prose\n"]),
+        ("code", ["%pip install torch\n", "import torch\n", 'm = torch.load("x.pt")']),
+        ("code", ["!ls data\n", "eval(expr)  # nosec\n", "exec(code)"]),
+        ("code", ["%%bash\n", "eval $(curl x)"]),
+    )
+    result = scan(tmp_path, {"nb.ipynb": text})
+    assert result.errors == ()
+    torch_line, exec_line = raw_line_of(text, "torch.load"), raw_line_of(text, "exec(code)")
+    assert ids(result) == [("B614", "nb.ipynb", torch_line), ("B102", "nb.ipynb", exec_line)]
+    torch, exec_ = result.findings
+    assert torch.location.member == "cell 2" and exec_.location.member == "cell 3"
+    assert torch.message.startswith("cell 2: Use of unsafe PyTorch load;")
+    raw = text.splitlines()[torch_line - 1]
+    assert raw[torch.location.column - 1 :].startswith("torch.load")
+
+
+def test_notebook_with_source_as_one_string(tmp_path: Path) -> None:
+    document = {"cells": [{"cell_type": "code", "source": "x = 1\n" + TORCH}], "nbformat": 4}
+    result = scan(tmp_path, {"nb.ipynb": json.dumps(document)})
+    assert [(f.rule_id, f.location.line, f.location.column) for f in result.findings] == [
+        ("B614", 1, 1)
+    ]
+
+
+def test_notebook_errors_name_the_cell(tmp_path: Path) -> None:
+    broken = notebook(("code", ["x = 1\n"]), ("code", ["def f(:\n", "    pass"]))
+    result = scan(tmp_path, {"bad.ipynb": broken, "junk.ipynb": "{not json", "ok.py": TORCH})
+    line = raw_line_of(broken, "def f(:")
+    assert [(e.path, e.message) for e in result.errors] == [
+        ("bad.ipynb", f"syntax error at cell 2 (line {line}): invalid syntax; not scanned"),
+        (
+            "junk.ipynb",
+            "not valid notebook JSON: Expecting property name enclosed in double "
+            "quotes at line 1; not scanned",
+        ),
+    ]
+    assert ids(result) == [("B614", "ok.py", 2)]
+
+
+# --- bad input and file selection ----------------------------------------------------------
+
+
+def test_bad_files_are_one_line_errors_and_the_rest_is_scanned(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "syntax.py": "def f(:\n    pass\n",
+        "binary.py": b"\x00\x01\x02torch.load",
+        "latin.py": b'x = "\xff"\n',
+        "declared.py": b'# -*- coding: latin-1 -*-\nname = "caf\xe9"\neval(name)\n',
+        "ok.py": TORCH,
+    }
+    big = "x = 1\n" * 40 + TORCH
+    files["big.py"] = big
+    config = Config(root=tmp_path, max_file_size=len(big) - 1)
+    result = scan(tmp_path, files, config=config)
+    assert [(e.path, e.message, e.hook) for e in result.errors] == [
+        ("big.py", f"{len(big)} bytes is over max-file-size ({len(big) - 1}); skipped", "bandit"),
+        ("binary.py", "binary file, not Python source; not scanned", "bandit"),
+        ("latin.py", "not valid UTF-8 (byte 0xff at offset 5); not scanned", "bandit"),
+        ("syntax.py", "syntax error at line 1: invalid syntax; not scanned", "bandit"),
+    ]
+    assert ids(result) == [("B307", "declared.py", 3), ("B614", "ok.py", 2)]
+
+
+def test_only_python_files_notebooks_and_python_scripts_are_scanned(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "notes.txt": TORCH,
+        "Makefile": "run:\n\teval $(x)\n",
+        "train": "#!/usr/bin/env python3\n" + TORCH,
+        "tool.pyw": TORCH,
+    }
+    result = scan(tmp_path, files)
+    assert ids(result) == [("B614", "tool.pyw", 2), ("B614", "train", 3)]
+    assert result.errors == ()
+
+
+def test_symlinks_are_not_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, outside = tmp_path / "repo", tmp_path / "outside.py"
+    repo.mkdir()
+    outside.write_text(TORCH)
+    (repo / "real.py").write_text(TORCH)
+    (repo / "inside.py").symlink_to(repo / "real.py")
+    (repo / "escape.py").symlink_to(outside)
+    monkeypatch.chdir(repo)
+    ctx = ScanContext(repo, ("inside.py", "escape.py"), Config(root=repo))
+    result = bandit.run(ctx, bandit.Options())
+    assert result.findings == ()
+    assert [(e.path, e.message) for e in result.errors] == [
+        ("escape.py", f"symlink to {outside} leaves the repository; not followed")
+    ]
+
+
+def test_nothing_to_scan_does_not_load_bandit(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom pathlib import Path\n"
+        "from mlwarden.checks import bandit\nfrom mlwarden.config import Config\n"
+        "from mlwarden.hooks import ScanContext\n"
+        "r = bandit.rules()\n"
+        "bandit.run(ScanContext(Path('.'), ('README.md',), Config(root=Path('.'))), "
+        "bandit.Options())\n"
+        "print(len(r), 'bandit.core' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == [str(len(CATALOG)), "False"]
+
+
+# --- fingerprints --------------------------------------------------------------------------
+
+
+def test_fingerprint_survives_moving_code_and_separates_twins(tmp_path: Path) -> None:
+    before = scan(tmp_path, {"a.py": TORCH + 'm = torch.load("x.pt")\n'})
+    after = scan(tmp_path, {"a.py": "# moved\n\n" + TORCH + 'm = torch.load("x.pt")\n'})
+    assert [f.location.line for f in after.findings] == [4, 5]
+    assert [f.fingerprint for f in before.findings] == [f.fingerprint for f in after.findings]
+    assert len({f.fingerprint for f in after.findings}) == 2
+
+
+# --- one view of static findings (the runner's de-duplication, fed by this hook) ------------
+
+
+def test_semgrep_rule_naming_the_bandit_test_hides_the_bandit_finding(tmp_path: Path) -> None:
+    text = notebook(("code", ["import torch\n", 'm = torch.load("x.pt")']))
+    (found,) = scan(tmp_path, {"nb.ipynb": text}).findings
+    doc = RuleDoc("w", "y", "e", "i")
+    semgrep_rule = Rule(
+        "SG999",
+        "torch-load",
+        "semgrep",
+        Severity.HIGH,
+        Confidence.HIGH,
+        "s",
+        doc,
+        equivalents=("B614",),
+    )
+    semgrep_finding = Finding(
+        "SG999",
+        "torch.load unpickles",
+        Location("nb.ipynb", found.location.line, 10),
+        Severity.HIGH,
+        Confidence.HIGH,
+        "f",
+        "semgrep",
+    )
+    rules = {"SG999": semgrep_rule, **{r.id: r for r in bandit.rules()}}
+    (kept,) = deduplicate([found, semgrep_finding], rules)
+    assert kept.rule_id == "SG999" and kept.related_rule_ids == ("B614",)
+    assert kept.message == "torch.load unpickles (also B614)"

@@ -1,0 +1,159 @@
+"""config-guard on CI workflows: each rule's true positive and its near miss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlwarden.checks import config_guard
+from tests.checks.config_guard_helpers import ids, scan, write
+
+WF = ".github/workflows/ci.yml"
+PERMS = "permissions:\n  contents: read\n"
+
+
+def check(repo: Path, mp: pytest.MonkeyPatch, text: str, path: str = WF) -> list[tuple[str, int]]:
+    write(repo, path, text)
+    result = scan(repo, mp, path)
+    assert result.errors == ()
+    return [(rule, line) for rule, _, line in ids(result)]
+
+
+def test_rules_declared() -> None:
+    assert [r.id for r in config_guard.rules()] == [f"CFG{n:03d}" for n in range(1, 13)]
+    assert all(r.hook == "config-guard" for r in config_guard.rules())
+
+
+PWN = """\
+on:
+  pull_request_target:
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: make test
+        env:
+          TOKEN: ${{ secrets.PYPI_TOKEN }}
+"""
+
+
+def test_pull_request_target_with_pr_checkout(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert check(git_repo, monkeypatch, PWN) == [("CFG001", 11), ("CFG005", 12)]
+
+
+def test_pull_request_target_without_pr_checkout_is_fine(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = PWN.replace("        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n",
+                       "")
+    assert check(git_repo, monkeypatch, text) == []
+    # The same checkout under `pull_request` runs without secrets: fine.
+    assert check(git_repo, monkeypatch, PWN.replace("pull_request_target", "pull_request")) == []
+
+
+def test_workflow_run_with_gh_pr_checkout(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("on: [workflow_run]\n" + PERMS + "jobs:\n  a:\n    steps:\n"
+            "      - run: gh pr checkout ${{ github.event.workflow_run.pull_requests[0].id }}\n")
+    assert check(git_repo, monkeypatch, text) == [("CFG001", 7)]
+
+
+INJECT = """\
+on: pull_request
+permissions: {}
+jobs:
+  build:
+    steps:
+      - run: |
+          echo "building"
+          echo "${{ github.event.pull_request.title }}"
+          git checkout ${{ github.head_ref }}
+      - run: echo ${{ github.event.pull_request.number }} ${{ github.event.pull_request.head.sha }}
+      - env:
+          TITLE: ${{ github.event.pull_request.title }}
+        run: echo "$TITLE"
+      - uses: actions/github-script@v7
+        with:
+          script: console.log("${{ github.event.issue.body }}")
+"""
+
+
+def test_expression_injection_in_run(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Numbers, shas and values passed through env: are the near misses (lines 10-13).
+    assert check(git_repo, monkeypatch, INJECT) == [("CFG002", 8), ("CFG002", 9), ("CFG002", 16)]
+
+
+def test_injection_column_and_message(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(git_repo, WF, INJECT)
+    finding = next(f for f in scan(git_repo, monkeypatch, WF).findings if f.location.line == 9)
+    assert finding.location.column == 28  # where the expression starts in the file
+    assert "`github.head_ref`" in finding.message and "env:" in finding.message
+
+
+def test_write_all_and_missing_permissions(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "on: push\npermissions: write-all\njobs:\n  a:\n    runs-on: x\n"
+    assert check(git_repo, monkeypatch, text) == [("CFG003", 2)]
+    text = "on: push\njobs:\n  a:\n    permissions: write-all\n  b:\n    runs-on: x\n"
+    assert check(git_repo, monkeypatch, text) == [("CFG003", 4), ("CFG004", 2)]
+    text = "on: push\njobs:\n  a:\n    permissions:\n      contents: read\n"
+    assert check(git_repo, monkeypatch, text) == []  # every job has its own block
+    write(git_repo, WF, "on: push\njobs:\n  a:\n    runs-on: x\n")
+    options = config_guard.Options(workflow_permissions_required=False)
+    assert ids(scan(git_repo, monkeypatch, WF, options=options)) == []
+
+
+def test_secrets_echoed(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("on: push\n" + PERMS + "jobs:\n  a:\n    steps:\n"
+            "      - run: echo ${{ secrets.HF_TOKEN }}\n"                          # 7
+            "      - run: echo \"${{ secrets.PAT }}\" | docker login --password-stdin\n"  # ok
+            "      - run: echo \"$API_TOKEN\"\n"                                   # 9
+            "      - run: echo '${{ toJSON(secrets) }}' > /tmp/x\n"                # 10
+            "      - run: echo \"$TOKEN_COUNT tokens\" > out.txt\n")               # ok
+    assert check(git_repo, monkeypatch, text) == [("CFG005", 7), ("CFG005", 9), ("CFG005", 10)]
+
+
+def test_pipe_to_shell(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("on: push\n" + PERMS + "jobs:\n  a:\n    steps:\n"
+            "      - run: curl -sSL https://x.example/i.sh | bash\n"         # 7
+            "      - run: sh -c \"$(wget -qO- https://x.example/i.sh)\"\n"   # 8
+            "      - run: curl -sSLo i.sh https://x.example/i.sh && sha256sum -c i.sum\n"
+            "      - run: curl -s https://api.example/x | jq .name\n")
+    assert check(git_repo, monkeypatch, text) == [("CFG006", 7), ("CFG006", 8)]
+
+
+def test_gitlab_ci(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("stages: [build]\nbuild:\n  script:\n"
+            "    - curl https://x.example/setup | sh\n"      # 4
+            "    - echo $CI_JOB_TOKEN\n"                     # 5
+            "    - echo \"$CI_COMMIT_MESSAGE\"\n"            # ok: not a secret
+            "    - pip install -r requirements.txt\n")
+    assert check(git_repo, monkeypatch, text, ".gitlab-ci.yml") == [("CFG005", 5), ("CFG006", 4)]
+
+
+def test_malformed_workflow_yaml_is_a_clean_error(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(git_repo, WF, "on: push\njobs:\n  a: [unclosed\n")
+    write(git_repo, ".github/workflows/ok.yml", "on: push\n" + PERMS + "jobs: {}\n")
+    write(git_repo, ".github/workflows/list.yml", "- just\n- a list\n")
+    result = scan(git_repo, monkeypatch, WF, ".github/workflows/ok.yml",
+                  ".github/workflows/list.yml")
+    assert result.findings == ()
+    assert [(e.path, e.message) for e in result.errors] == [
+        (WF, "invalid YAML at line 4: expected ',' or ']', but got '<stream end>'; not checked")
+    ]
+
+
+def test_files_it_does_not_watch_are_ignored(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(git_repo, "docs/ci.yml", "on: pull_request_target\npermissions: write-all\n")
+    write(git_repo, "src/app.py", "import os\n")
+    assert ids(scan(git_repo, monkeypatch, "docs/ci.yml", "src/app.py")) == []

@@ -1,0 +1,115 @@
+"""Bad input: one line in `errors` naming the file, never a traceback, the rest scanned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlwarden.checks.models import Options
+from tests.checks.test_models_helpers import evil, ids, run_on, scan, torch_zip
+
+
+def _errors(result: object) -> list[tuple[str, str]]:
+    return sorted((e.path, e.message) for e in result.errors)  # type: ignore[attr-defined]
+
+
+def test_bad_files_are_errors_and_the_good_one_is_still_scanned(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "truncated.pt": torch_zip(evil())[:60],
+            "corrupt.pkl": b"\x80\x02\xff\xfe\xfd",
+            "text.pt": b"this is not a model\n",
+            "empty.pkl": b"",
+            "real.pkl": evil(),
+        },
+    )
+    assert ids(result) == [
+        ("MOD001", "real.pkl", None),
+        ("MOD003", "corrupt.pkl", None),
+        ("MOD003", "real.pkl", None),
+    ]
+    errors = _errors(result)
+    assert [path for path, _ in errors] == ["corrupt.pkl", "empty.pkl", "text.pt", "truncated.pt"]
+    assert "not a pickle opcode" in errors[0][1]
+    assert errors[1][1] == "empty file; not a model"
+    assert errors[2][1] == "not a model format this hook recognises (text)"
+    assert "truncated or corrupt zip" in errors[3][1]
+    assert all("\n" not in message for _, message in errors)
+
+
+def test_unrecognised_files_without_model_names_are_silent(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "main.py": b"print('hello')\n",
+            "empty.txt": b"",
+            "image.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
+            "corrupt.zip.bak": b"PK\x03\x04" + b"\0" * 10,
+            "sound.dat": b"\x80\x02\xff\xfe binary that merely starts like a pickle",
+        },
+    )
+    assert result.findings == () and result.errors == ()
+
+
+def test_corrupt_member_of_a_good_zip(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("archive/data.pkl", b"\x80\x02}q\x00(X\x01")  # cut mid-string
+        zf.writestr("archive/extra.pkl", evil())
+    result = scan(tmp_path, {"m.pt": out.getvalue()})
+    assert ids(result) == [("MOD001", "m.pt", "archive/extra.pkl"), ("MOD003", "m.pt", None)]
+    assert _errors(result) == [
+        ("m.pt", "malformed pickle in member `archive/data.pkl`: truncated: wanted 4 bytes, got 1")
+    ]
+
+
+def test_lz4_joblib_cannot_be_analysed(tmp_path: Path) -> None:
+    result = scan(tmp_path, {"m.joblib": b"\x04\x22\x4d\x18" + b"\0" * 20})
+    assert ids(result) == [("MOD007", "m.joblib", None)]
+
+
+def test_line_without_end_is_refused(tmp_path: Path) -> None:
+    result = scan(tmp_path, {"m.pkl": b"\x80\x02c" + b"a" * 200_000})
+    assert [e.path for e in result.errors] == ["m.pkl"]
+    assert "line without end" in result.errors[0].message
+
+
+def test_huge_announced_length_is_not_allocated(tmp_path: Path) -> None:
+    # BINBYTES8 announcing 2**60 bytes: skipped, found truncated, no MemoryError.
+    result = scan(tmp_path, {"m.pkl": b"\x80\x04\x8e" + (2**60).to_bytes(8, "little") + b"x"})
+    assert "truncated" in result.errors[0].message
+
+
+def test_symlinks_are_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "real.pkl").write_bytes(evil())
+    (tmp_path / "link.pkl").symlink_to(tmp_path / "real.pkl")
+    result = run_on(tmp_path, ["link.pkl"])
+    assert result.findings == () and result.errors == ()
+
+
+def test_permission_error_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Path.open
+
+    def deny(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "secret.pkl":
+            raise PermissionError(13, "Permission denied")
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    (tmp_path / "secret.pkl").write_bytes(evil())
+    (tmp_path / "other.pkl").write_bytes(evil())
+    monkeypatch.setattr(Path, "open", deny)
+    result = run_on(tmp_path, ["other.pkl", "secret.pkl"])
+    assert ids(result) == [("MOD001", "other.pkl", None), ("MOD003", "other.pkl", None)]
+    assert _errors(result) == [("secret.pkl", "permission denied")]
+
+
+def test_invalid_policy_severity_is_a_usage_error(tmp_path: Path) -> None:
+    from mlwarden.errors import UsageError
+
+    with pytest.raises(UsageError, match="pickle-format-severity"):
+        scan(tmp_path, {"m.pkl": evil()}, Options(pickle_format_severity="loud"))

@@ -1,0 +1,69 @@
+"""Bad input never crashes the secrets hook: one-line notes, other files still scanned."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from mlwarden.checks import secrets
+from mlwarden.config import Config
+from mlwarden.findings import HookResult
+from mlwarden.hooks import ScanContext
+from tests.checks.test_secrets_fakes import Fakes
+
+F = Fakes(53)
+
+
+def scan(root: Path, *names: str, max_file_size: int = 5_000_000) -> HookResult:
+    ctx = ScanContext(root=root, files=names,
+                      config=Config(root=root, max_file_size=max_file_size))
+    return secrets.run(ctx, secrets.Options())
+
+
+@pytest.fixture(autouse=True)
+def _cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def test_bad_files_are_noted_and_the_rest_still_scanned(tmp_path: Path) -> None:
+    key = F.token("github")
+    (tmp_path / "blob.dat").write_bytes(b"\x00\x01" + key.encode() + b"\x00")
+    (tmp_path / "latin1.py").write_bytes(b"# caf\xe9\nGH = '" + key.encode() + b"'\n")
+    (tmp_path / "huge.txt").write_text("x" * 5000 + "\n")
+    (tmp_path / "good.sh").write_text(f"#\nexport GH={key}\n")
+    outside = tmp_path.parent / "outside.txt"
+    outside.write_text(f"GH={key}\n")
+    os.symlink(outside, tmp_path / "link.txt")
+    result = scan(tmp_path, "blob.dat", "latin1.py", "huge.txt", "link.txt", "missing.py",
+                  "good.sh", max_file_size=1000)
+    assert [(f.location.path, f.location.line) for f in result.findings] == [
+        ("latin1.py", 2), ("good.sh", 2)]
+    notes = {e.path: e.message for e in result.errors}
+    assert set(notes) == {"huge.txt", "link.txt", "missing.py"}
+    assert all("\n" not in message for message in notes.values())
+
+
+def test_minified_json_and_crlf(tmp_path: Path) -> None:
+    key = F.token("openrouter")
+    document = {"models": [{"name": f"m{i}", "sha": F.hex(40)} for i in range(500)],
+                "auth": {"openrouter": key}}
+    (tmp_path / "min.json").write_text(json.dumps(document, separators=(",", ":")))
+    (tmp_path / "win.env").write_bytes(f"A=1\r\nKEY={F.token('xai')}\r\n".encode())
+    result = scan(tmp_path, "min.json", "win.env")
+    got = [(f.rule_id, f.location.path, f.location.line) for f in result.findings]
+    assert got == [("SEC016", "min.json", 1), ("SEC015", "win.env", 2)]
+    text = (tmp_path / "min.json").read_text()
+    assert result.findings[0].location.column == text.index(key) + 1
+
+
+def test_allowed_patterns_and_disabled_generic(tmp_path: Path) -> None:
+    (tmp_path / "c.py").write_text(
+        f"API_TOKEN = '{F.token('generic')}'\nHF = 'hf_{'TESTKEY' + F.chars(27)}'\n")
+    result = secrets.run(
+        ScanContext(root=tmp_path, files=("c.py",), config=Config(root=tmp_path)),
+        secrets.Options(extra_allowed=(r"^hf_TESTKEY",), generic=False),
+    )
+    assert result.findings == ()
