@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--sample", type=int, metavar="N", help="print N random findings per hook, no timing"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample")
+    parser.add_argument(
+        "--report",
+        nargs="+",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="print the tables of saved results again, merged in order (no run)",
+    )
     return parser
 
 
@@ -127,7 +134,9 @@ def pre_commit_config(args: argparse.Namespace) -> str:
         if manifest is None:
             raise SystemExit("--pre-commit remote needs the mlwarden repo's .pre-commit-hooks.yaml")
         rev = suite_corpus.head_sha(args.mlwarden_repo)
-        return suite_precommit.remote_config(str(args.mlwarden_repo.resolve()), rev, manifest)
+        return suite_precommit.remote_config(
+            str(args.mlwarden_repo.resolve()), rev, manifest, hook_modules()
+        )
     if manifest is None:
         print(
             "[suite] no .pre-commit-hooks.yaml yet: pre-commit runs one local entry per hook",
@@ -229,12 +238,14 @@ def bench_tree(
             timeout=args.timeout,
         )
     runs: dict[str, list[Measurement]] = {tool: [] for tool in cmds}
+    loads: dict[str, list[float]] = {tool: [] for tool in cmds}  # 1-minute load at each start
     result: dict[str, Any] = {
         "name": tree.name,
         "archive": tree.archive,
         "files": tree.files,
         "py_files": tree.py_files,
         "py_lines": tree.py_lines,
+        "repeat": args.repeat,
         "load_before": round(os.getloadavg()[0], 2),
         "tools": {},
     }
@@ -244,6 +255,7 @@ def bench_tree(
             if tool in failures:
                 continue
             out, err = work / f"{tree.name}.{tool}.out", work / f"{tree.name}.{tool}.err"
+            loads[tool].append(round(os.getloadavg()[0], 2))
             m = measure(cmd, cwd=tree.path, env=env, stdout=out, stderr=err, timeout=args.timeout)
             runs[tool].append(m)
             print(
@@ -272,8 +284,9 @@ def bench_tree(
                 "max_rss_kib": m.max_rss_kib,
                 "tree_rss_kib": m.tree_rss_kib,
                 "timed_out": m.timed_out,
+                "load_at_start": load,
             }
-            for m in runs[tool]
+            for m, load in zip(runs[tool], loads[tool], strict=True)
         ]
         if tool in failures:
             entry["failed"] = failures[tool]
@@ -404,8 +417,41 @@ def render_sample(
     return "".join(out)
 
 
+def merge_results(documents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Several runs' results as one, in order: a later run of a tool on a tree replaces the
+    earlier one (so a slow tree's peers and mlwarden can be measured in separate runs)."""
+    merged = dict(documents[0])
+    trees: dict[str, dict[str, Any]] = {}
+    for document in documents:
+        for tree in document.get("trees", []):
+            known = trees.get(tree["name"])
+            if known is None:
+                trees[tree["name"]] = {**tree, "tools": dict(tree["tools"])}
+            else:
+                known["tools"].update(tree["tools"])
+                known["repeat"] = _joined(known.get("repeat"), tree.get("repeat"))
+    merged["trees"] = list(trees.values())
+    merged["skipped"] = [s for d in documents for s in d.get("skipped", [])]
+    merged["repeat"] = _joined(*(d.get("repeat") for d in documents))
+    loads = [d.get("machine", {}) for d in documents]
+    merged["machine"] = {
+        "cpus": loads[0].get("cpus"),
+        "load_before": loads[0].get("load_before"),
+        "load_after": loads[-1].get("load_after"),
+    }
+    return merged
+
+
+def _joined(*values: object) -> str:
+    return " or ".join(sorted({str(v) for v in values if v is not None}))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.report:
+        documents = [json.loads(path.read_text(encoding="utf-8")) for path in args.report]
+        print(suite_parse.report_markdown(merge_results(documents)))
+        return 0
     args.cache = args.cache.resolve()
     args.results = args.results.resolve()
     started = time.perf_counter()

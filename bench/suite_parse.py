@@ -229,6 +229,7 @@ def time_table(trees: Sequence[Mapping[str, Any]], target: float) -> str:
         "tree",
         "files",
         ".py",
+        "runs",
         *(TOOL_TITLES[t] for t in (*MLWARDEN_TOOLS, *PEER_TOOLS)),
         "peers sum",
         f"scan / peers (≤ {target})",
@@ -245,6 +246,7 @@ def time_table(trees: Sequence[Mapping[str, Any]], target: float) -> str:
                 str(tree["name"]),
                 str(tree.get("files", "")),
                 str(tree.get("py_files", "")),
+                str(tree.get("repeat", "")),
                 *(fmt_seconds(seconds.get(t)) for t in (*MLWARDEN_TOOLS, *PEER_TOOLS)),
                 fmt_seconds(total),
                 fmt_ratio(ratio(seconds.get("mlwarden-scan"), total), target),
@@ -303,24 +305,40 @@ def findings_table(trees: Sequence[Mapping[str, Any]]) -> str:
     return markdown_table(header, rows)
 
 
+def hook_time_table(trees: Sequence[Mapping[str, Any]]) -> str:
+    """Each mlwarden hook's own time inside pre-commit (its `--verbose` durations, last run)."""
+    hooks: list[str] = []
+    for tree in trees:
+        for hook in tree["tools"].get("pre-commit", {}).get("hook_seconds") or {}:
+            if hook not in hooks:
+                hooks.append(hook)
+    rows = []
+    for tree in trees:
+        seconds = tree["tools"].get("pre-commit", {}).get("hook_seconds") or {}
+        rows.append([str(tree["name"]), *(fmt_seconds(seconds.get(h)) for h in hooks)])
+    return markdown_table(["tree", *hooks], rows)
+
+
 def report_markdown(results: Mapping[str, Any]) -> str:
     trees = results.get("trees", [])
     target = float(results.get("target_ratio", 0.7))
     repeat = results.get("repeat", "?")
     parts = [
-        f"### Wall time (median of {repeat} runs)\n",
+        f"### Wall time (median of {repeat} runs; `runs` per tree)\n",
         time_table(trees, target),
         "\n### Peak memory (resident set, largest of the runs; process tree)\n",
         memory_table(trees),
         "\n### Findings (mlwarden: `scan` / `pre-commit` per hook; peers: total)\n",
         findings_table(trees),
     ]
+    if any(t["tools"].get("pre-commit", {}).get("hook_seconds") for t in trees):
+        parts += ["\n### Time of each hook inside pre-commit (last run)\n", hook_time_table(trees)]
     machine = results.get("machine")
     if machine:
         parts.append(
             f"\nMachine: {machine.get('cpus', '?')} CPUs, load average "
             f"{machine.get('load_before', '?')} before and {machine.get('load_after', '?')} "
-            f"after; mlwarden {results.get('mlwarden_version', '?')}, "
+            f"after (1-minute averages); mlwarden {results.get('mlwarden_version', '?')}, "
             f"hooks: {', '.join(results.get('hooks', []))}.\n"
         )
     skipped = results.get("skipped") or []

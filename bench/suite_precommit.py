@@ -71,6 +71,12 @@ def resolve_entry(entry: str, bin_dir: Path, modules: Mapping[str, str], python:
     return f"{command} {rest}".strip()
 
 
+def is_built(entry: str, hook_modules: Mapping[str, str]) -> bool:
+    """False for an mlwarden hook the manifest lists but whose module does not ship yet."""
+    script = entry.split(" ", 1)[0]
+    return not script.startswith("mlwarden-") or script.removeprefix("mlwarden-") in hook_modules
+
+
 def local_hooks(
     manifest: Sequence[Mapping[str, Any]] | None,
     hook_modules: Mapping[str, str],
@@ -93,7 +99,7 @@ def local_hooks(
         ]
     hooks = []
     for entry in manifest:
-        if not runs_at_commit(entry):
+        if not runs_at_commit(entry) or not is_built(str(entry["entry"]), hook_modules):
             continue
         hook: dict[str, Any] = {"id": entry["id"]}
         hook.update({k: entry[k] for k in _KEPT_KEYS if k in entry})
@@ -110,6 +116,15 @@ def local_config(hooks: Iterable[Mapping[str, Any]]) -> str:
     )
 
 
-def remote_config(repo: str, rev: str, manifest: Sequence[Mapping[str, Any]]) -> str:
-    hooks = [{"id": str(e["id"])} for e in manifest if runs_at_commit(e)]
+def remote_config(
+    repo: str,
+    rev: str,
+    manifest: Sequence[Mapping[str, Any]],
+    hook_modules: Mapping[str, str],
+) -> str:
+    hooks = [
+        {"id": str(e["id"])}
+        for e in manifest
+        if runs_at_commit(e) and is_built(str(e["entry"]), hook_modules)
+    ]
     return yaml.safe_dump({"repos": [{"repo": repo, "rev": rev, "hooks": hooks}]}, sort_keys=False)

@@ -119,7 +119,7 @@ def tree_result(name: str, seconds: dict[str, float | None]) -> dict[str, object
     tools["pre-commit"]["per_hook"] = {"mlwarden-secrets": 1, "mlwarden-bandit": 0}
     tools["pre-commit"]["status"] = {"mlwarden-secrets": "Failed", "mlwarden-bandit": "Failed"}
     tools["bandit"]["findings"] = {"total": 40, "by_key": {}, "errors": 0}
-    return {"name": name, "files": 10, "py_files": 7, "tools": tools}
+    return {"name": name, "files": 10, "py_files": 7, "repeat": 3, "tools": tools}
 
 
 def test_tables_show_ratios_against_the_sum_of_the_peers() -> None:
@@ -140,9 +140,9 @@ def test_tables_show_ratios_against_the_sum_of_the_peers() -> None:
     partial["tools"]["semgrep"] = {"failed": "exit 2"}  # type: ignore[index]
     table = suite_parse.time_table([good, partial], 0.7)
     lines = table.splitlines()
-    assert lines[0].startswith("| tree | files | .py | mlwarden scan |")
+    assert lines[0].startswith("| tree | files | .py | runs | mlwarden scan |")
     assert lines[2] == (
-        "| pkg-1.0 | 10 | 7 | 3.00 s | 8.00 s | 2.00 s | 3.00 s | 5.00 s | 10.0 s "
+        "| pkg-1.0 | 10 | 7 | 3 | 3.00 s | 8.00 s | 2.00 s | 3.00 s | 5.00 s | 10.0 s "
         "| 0.30 ✓ | 0.80 ✗ |"
     )
     # A peer that did not run makes the sum unknown, not smaller.
@@ -155,6 +155,10 @@ def test_tables_show_ratios_against_the_sum_of_the_peers() -> None:
         "| detect-secrets | bandit | semgrep |"
     )
     assert findings[2] == "| pkg-1.0 | 1 / 1 | 2 / 0 (failed) | 0 | — | 40 | — |"
+    good["tools"]["pre-commit"]["hook_seconds"] = {"mlwarden-secrets": 1.5, "mlwarden-pins": None}  # type: ignore[index]
+    hook_times = suite_parse.hook_time_table([good]).splitlines()
+    assert hook_times[0] == "| tree | mlwarden-secrets | mlwarden-pins |"
+    assert hook_times[2] == "| pkg-1.0 | 1.50 s | — |"
 
 
 def test_report_markdown_names_the_machine_and_the_skipped_packages() -> None:
@@ -218,6 +222,7 @@ def test_local_pre_commit_hooks_mirror_the_manifest(tmp_path: Path) -> None:
             "entry": "mlwarden-models --x",
             "language": "python",
         },
+        {"id": "mlwarden-semgrep", "name": "s", "entry": "mlwarden-semgrep", "language": "python"},
         {
             "id": "mlwarden-branch-guard-push",
             "name": "b",
@@ -249,8 +254,10 @@ def test_local_pre_commit_hooks_mirror_the_manifest(tmp_path: Path) -> None:
         None, {"models": "mlwarden.checks.models"}, tmp_path, "/py"
     )
     assert [h["id"] for h in fallback] == ["mlwarden-models"]
-    config = suite_precommit.remote_config("/src/mlwarden", "abc123", manifest)
-    assert "rev: abc123" in config and "mlwarden-branch-guard-push" not in config
+    config = suite_precommit.remote_config("/src/mlwarden", "abc123", manifest, modules)
+    assert "rev: abc123" in config and "id: mlwarden-models" in config
+    # Hooks not built yet, and the pre-push stage, are left out.
+    assert "mlwarden-semgrep" not in config and "mlwarden-branch-guard-push" not in config
 
 
 def test_corpus_names_and_a_local_archive_become_a_git_tree(tmp_path: Path) -> None:
@@ -302,3 +309,30 @@ def test_measure_reports_exit_code_memory_and_timeout(tmp_path: Path) -> None:
         ["sleep", "30"], cwd=tmp_path, env=env, stdout=out, stderr=err, timeout=0.3
     )
     assert slow.timed_out and slow.returncode < 0
+
+
+def test_saved_results_merge_tools_in_order_with_later_runs_replacing_earlier_ones() -> None:
+    first = {
+        "repeat": 3,
+        "trees": [
+            {"name": "a-1", "repeat": 3, "tools": {"bandit": {"n": 1}}},
+            {"name": "b-1", "repeat": 3, "tools": {"bandit": {"n": 1}, "semgrep": {"n": 1}}},
+        ],
+        "skipped": [{"package": "c", "reason": "x"}],
+        "machine": {"cpus": 2, "load_before": 1.0, "load_after": 2.0},
+    }
+    second = {
+        "repeat": 1,
+        "trees": [{"name": "b-1", "repeat": 1, "tools": {"semgrep": {"n": 2}}}],
+        "skipped": [],
+        "machine": {"cpus": 2, "load_before": 5.0, "load_after": 6.0},
+    }
+    merged = suite.merge_results([first, second])
+    assert merged["trees"] == [
+        {"name": "a-1", "repeat": 3, "tools": {"bandit": {"n": 1}}},
+        {"name": "b-1", "repeat": "1 or 3", "tools": {"bandit": {"n": 1}, "semgrep": {"n": 2}}},
+    ]
+    assert first["trees"][1]["tools"]["semgrep"] == {"n": 1}  # inputs are not changed
+    assert merged["repeat"] == "1 or 3"
+    assert merged["machine"] == {"cpus": 2, "load_before": 1.0, "load_after": 6.0}
+    assert merged["skipped"] == [{"package": "c", "reason": "x"}]

@@ -110,8 +110,7 @@ def test_install_refuses_to_overwrite(
     (hooks / "pre-commit").write_text("#!/bin/sh\nexit 0\n")
     (hooks / "pre-commit.pre-mlwarden").write_text("#!/bin/sh\nexit 0\n")
     assert install_main(["-t", "pre-commit"]) == 1
-    assert "is not mlwarden's and pre-commit.pre-mlwarden already exists" in \
-        capsys.readouterr().err
+    assert "is not mlwarden's and pre-commit.pre-mlwarden already exists" in capsys.readouterr().err
     assert (hooks / "pre-commit").read_text() == "#!/bin/sh\nexit 0\n"
 
 
@@ -163,8 +162,9 @@ def test_hook_without_mlwarden_refuses_with_a_message(repos: tuple[Path, Path]) 
     assert remote_refs(remote) == before
 
 
-def test_not_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     assert install_main([]) == 2
@@ -180,3 +180,47 @@ def test_cli_install_and_uninstall(repos: tuple[Path, Path]) -> None:
     done = run_mlwarden(clone, "uninstall")
     assert done.returncode == 0, done.stderr
     assert not (clone / ".git" / "hooks" / "pre-push").exists()
+
+
+def test_plain_pre_commit_hook_scans_staged_files(repos: tuple[Path, Path]) -> None:
+    """hooks/pre-commit runs every file hook on the staged files, independently of any
+    .pre-commit-config.yaml (config-guard here: a deterministic finding)."""
+    _, clone = repos
+    assert install_main(["-t", "pre-commit"]) == 0
+    (clone / ".mlwarden.toml").write_text("[config-guard]\nzizmor = false\n")
+    git(clone, "switch", "-q", "-c", "ci")
+    wf = ".github/workflows/triage.yml"
+    (clone / ".github" / "workflows").mkdir(parents=True)
+    (clone / wf).write_text(
+        "on: issues\npermissions: {}\njobs:\n  a:\n    steps:\n"
+        "      - run: echo ${{ github.event.issue.title }}\n"
+    )
+    git(clone, "add", wf)
+    head = git(clone, "rev-parse", "HEAD").stdout
+    done = run_git(clone, "commit", "-m", "triage", **baked())
+    assert done.returncode == 1
+    assert f"{wf}:6:" in done.stdout and "CFG002" in done.stdout
+    assert git(clone, "rev-parse", "HEAD").stdout == head
+    # Nothing staged (an empty commit): the branch check only, which passes here.
+    git(clone, "reset", "-q")
+    done = run_git(clone, "commit", "-q", "--allow-empty", "-m", "empty", **baked())
+    assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.skipif(
+    not (Path(sys.executable).parent / "mlwarden-branch-guard").exists(),
+    reason="the mlwarden-branch-guard console script is not installed",
+)
+def test_hook_falls_back_to_the_console_script_on_path(repos: tuple[Path, Path]) -> None:
+    """pipx-style installs: no interpreter baked in that works, the script is on PATH."""
+    remote, clone = repos
+    assert install_main(["-t", "pre-push"]) == 0
+    hook = clone / ".git" / "hooks" / "pre-push"
+    hook.write_text(hook.read_text().replace(sys.executable, "/nonexistent/python"))
+    before = remote_refs(remote)
+    git(clone, "switch", "-q", "-c", "feature")
+    commit(clone, "f.txt", "f\n")
+    path = os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"])
+    done = run_git(clone, "push", "origin", "feature:main", **baked(PATH=path))
+    assert done.returncode != 0 and "BRG002" in done.stdout
+    assert remote_refs(remote) == before

@@ -42,3 +42,10 @@ def test_readme_hook_table_lists_exactly_the_manifest() -> None:
     readme = (REPO_ROOT / "README.md").read_text()
     table_ids = set(re.findall(r"^\| `(mlwarden-[a-z-]+)` \|", readme, re.MULTILINE))
     assert table_ids == {str(e["id"]) for e in manifest()}
+
+
+def test_pins_manifest_pattern_is_the_one_the_hook_uses() -> None:
+    from mlwarden.checks import pins
+
+    entry = next(e for e in manifest() if e["id"] == "mlwarden-pins")
+    assert entry["files"] == pins.MANIFEST_FILES

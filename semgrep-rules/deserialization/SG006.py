@@ -18,3 +18,5 @@ obj = pickle.Unpickler(fh).load()
 data = pickle.dumps(obj)
 # ok: SG006
 obj = RestrictedUnpickler(fh).load()
+# ok: SG006
+clone = pickle.loads(pickle.dumps(model))

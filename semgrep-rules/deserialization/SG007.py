@@ -11,3 +11,5 @@ dill.load_session("session.pkl")
 blob = cloudpickle.dumps(fn)
 # ok: SG007
 dill.dump_session("session.pkl")
+# ok: SG007
+fn2 = cloudpickle.loads(cloudpickle.dumps(fn))

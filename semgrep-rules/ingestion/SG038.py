@@ -17,5 +17,12 @@ with tarfile.open("dataset.tar.gz") as tar:
         "data/",
         filter="data",
     )
+
+
+def unpack(archive: tarfile.TarFile, dest: str) -> None:
+    # ruleid: SG038
+    archive.extractall(dest)
+
+
 # ok: SG038
 zf.extractall("data/")

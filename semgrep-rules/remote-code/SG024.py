@@ -19,6 +19,9 @@ model = AutoModel.from_pretrained("/mnt/models/llama")
 model = AutoModel.from_pretrained("outputs/run-3")
 # ok: SG024
 model = AutoModel.from_pretrained("my-run/checkpoint-500")
+MODEL_ID = "mistralai/Mistral-7B-v0.1"
+# ruleid: SG024
+model = AutoModel.from_pretrained(MODEL_ID)
 # ok: SG024
 model = AutoModel.from_pretrained(args.model_dir)
 # ok: SG024

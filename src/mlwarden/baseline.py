@@ -23,9 +23,13 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlwarden.errors import UsageError
+
+if TYPE_CHECKING:
+    from mlwarden.checks.secrets import Options as SecretsOptions
+    from mlwarden.config import Config
 
 FORMAT_VERSION = 1
 _KEYS = ("path", "rule_id", "hash")
@@ -88,8 +92,13 @@ def import_detect_secrets(source: Path) -> list[dict[str, Any]]:
             hashed = secret.get("hashed_secret") if isinstance(secret, dict) else None
             if isinstance(hashed, str) and hashed:
                 kind = str(secret.get("type", "unknown"))
-                entries.append({"path": Path(filename).as_posix(),
-                                "rule_id": f"detect-secrets:{kind}", "hash": f"sha1:{hashed}"})
+                entries.append(
+                    {
+                        "path": Path(filename).as_posix(),
+                        "rule_id": f"detect-secrets:{kind}",
+                        "hash": f"sha1:{hashed}",
+                    }
+                )
     return entries
 
 
@@ -102,19 +111,29 @@ def _parser() -> argparse.ArgumentParser:
         description="Record known secrets so the secrets hook reports only new ones.",
     )
     sub = parser.add_subparsers(dest="action", required=True)
-    for action, text in (("create", "scan and write a new baseline"),
-                         ("update", "rescan: add new secrets, drop fixed ones, keep notes")):
+    for action, text in (
+        ("create", "scan and write a new baseline"),
+        ("update", "rescan: add new secrets, drop fixed ones, keep notes"),
+    ):
         cmd = sub.add_parser(action, help=text)
-        cmd.add_argument("paths", nargs="*", metavar="PATH",
-                         help="files or folders (default: all git-tracked files)")
+        cmd.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="files or folders (default: all git-tracked files)",
+        )
         if action == "create":
             cmd.add_argument("--force", action="store_true", help="overwrite an existing baseline")
     imp = sub.add_parser("import", help="migrate a detect-secrets .secrets.baseline")
     imp.add_argument("source", metavar="SECRETS_BASELINE")
     for cmd in sub.choices.values():
         cmd.add_argument("--config", metavar="PATH", help="config file ([tool.mlwarden])")
-        cmd.add_argument("--output", "-o", metavar="PATH",
-                         help="baseline file (default: the secrets hook's `baseline` option)")
+        cmd.add_argument(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="baseline file (default: the secrets hook's `baseline` option)",
+        )
     return parser
 
 
@@ -146,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.action == "create" and target.exists() and not args.force:
         raise UsageError(f"{target} exists; use `mlwarden baseline update` or `create --force`")
     old = read_entries(target) if args.action == "update" else []
-    scanned, current = _scan(config, secrets, options, args.paths)
+    scanned, current = _scan(config, options, args.paths)
     by_key = {(e["path"], e["hash"]): e for e in old}
     entries: list[dict[str, Any]] = []
     for entry in current:
@@ -161,28 +180,33 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _scan(
-    config: Any, secrets: Any, options: Any, paths: Sequence[str]
+    config: Config, options: SecretsOptions, paths: Sequence[str]
 ) -> tuple[frozenset[str] | None, list[dict[str, Any]]]:
     """Scan the files `mlwarden scan --hook secrets` would (same exclude rules).
 
     Returns the root-relative paths scanned (None: every tracked file) and one entry per
     secret found, with its SHA-1 too so an imported detect-secrets entry can be matched.
     """
+    from mlwarden.checks.secrets import NAME, detect
     from mlwarden.checks.secrets_report import root_relative
     from mlwarden.files import is_excluded
     from mlwarden.hooks import ScanContext
     from mlwarden.runner import collect_files
 
     files = collect_files(paths, config, Path.cwd())
-    hook_patterns = config.hook_exclude.get(secrets.NAME, ())
+    hook_patterns = config.hook_exclude.get(NAME, ())
     files = tuple(f for f in files if not is_excluded(f, hook_patterns))
     ctx = ScanContext(root=config.root, files=files, config=config)
-    detections, errors = secrets.detect(ctx, options)
+    detections, errors = detect(ctx, options)
     for error in errors:
         print(f"{error.path}: {error.message}", file=sys.stderr)
     current = [
-        {"path": d.baseline_path, "rule_id": d.finding.rule_id, "hash": f"sha256:{d.sha256}",
-         "sha1": f"sha1:{d.sha1}"}
+        {
+            "path": d.baseline_path,
+            "rule_id": d.finding.rule_id,
+            "hash": f"sha256:{d.sha256}",
+            "sha1": f"sha1:{d.sha1}",
+        }
         for d in detections
     ]
     scanned = frozenset(root_relative(f, config.root) for f in files) if paths else None

@@ -80,6 +80,8 @@ def _has_mlwarden_table(pyproject: Path) -> bool:
         return False
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        return False
     except tomllib.TOMLDecodeError:
         # A broken pyproject.toml is our error only when it meant to configure us;
         # otherwise the pins hook reports it when it scans the file.
@@ -102,6 +104,8 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
         raise UsageError(f"{path}: cannot read config: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: invalid TOML: nested too deeply") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("mlwarden", {}) if isinstance(tool, dict) else {}

@@ -99,8 +99,10 @@ def install_hook(folder: Path, name: str, python: str, previous: Path | None) ->
     notes = []
     if target.exists() and not is_ours(target):
         if chained.exists():
-            raise RefusedError(f"{target} is not mlwarden's and {chained.name} already exists; "
-                               "move one of them away and run `mlwarden install` again")
+            raise RefusedError(
+                f"{target} is not mlwarden's and {chained.name} already exists; "
+                "move one of them away and run `mlwarden install` again"
+            )
         target.rename(chained)
         notes.append(f"kept the existing hook as {chained}; mlwarden runs it first")
     elif previous is not None and previous != folder and not chained.exists():
@@ -130,18 +132,29 @@ def uninstall_hook(folder: Path, name: str, previous: Path | None) -> str:
 
 
 def _parser(prog: str, verb: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=f"{verb} mlwarden's plain git hooks "
-                                     "(pre-commit and pre-push) in this repository")
-    parser.add_argument("-t", "--hook-type", action="append", choices=HOOK_TYPES,
-                        help="only this hook (repeatable; default: both)")
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=f"{verb} mlwarden's plain git hooks "
+        "(pre-commit and pre-push) in this repository",
+    )
+    parser.add_argument(
+        "-t",
+        "--hook-type",
+        action="append",
+        choices=HOOK_TYPES,
+        help="only this hook (repeatable; default: both)",
+    )
     return parser
 
 
 def install_main(argv: Sequence[str] | None = None) -> int:
     parser = _parser("mlwarden install", "Install")
-    parser.add_argument("--hooks-path", metavar="DIR",
-                        help="write the hooks into DIR (relative to the repository top) and "
-                        "set core.hooksPath to it")
+    parser.add_argument(
+        "--hooks-path",
+        metavar="DIR",
+        help="write the hooks into DIR (relative to the repository top) and "
+        "set core.hooksPath to it",
+    )
     args = parser.parse_args(argv)
     cwd = Path.cwd()
     try:
@@ -180,8 +193,11 @@ def uninstall_main(argv: Sequence[str] | None = None) -> int:
         if installed_path is not None:
             git_dir = _git(cwd, "rev-parse", "--git-common-dir") or ".git"
             top = _git(cwd, "rev-parse", "--show-toplevel") or str(cwd)
-            previous = (Path(top) / previous_value).resolve() if previous_value else (
-                (cwd / git_dir).resolve() / "hooks")
+            previous = (
+                (Path(top) / previous_value).resolve()
+                if previous_value
+                else ((cwd / git_dir).resolve() / "hooks")
+            )
         for name in args.hook_type or HOOK_TYPES:
             print(uninstall_hook(folder, name, previous))
         if installed_path is not None and not args.hook_type:

@@ -67,7 +67,8 @@ def collect_files(paths: Sequence[str], config: Config, cwd: Path) -> tuple[str,
     if paths:
         candidates = list(walk(paths))
     elif (config.root / ".git").exists():
-        candidates = git_tracked_files(cwd)
+        # a tracked file deleted in the work tree is not there to scan
+        candidates = [p for p in git_tracked_files(cwd) if os.path.lexists(cwd / p)]
     else:
         candidates = list(walk(["."]))
     root_prefix = _prefix_from_root(config.root, cwd)

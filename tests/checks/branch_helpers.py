@@ -26,8 +26,13 @@ def hook_env(**extra: str) -> dict[str, str]:
 def run_git(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """git as a user runs it; git sends hook output to stderr, merged here into stdout."""
     return subprocess.run(
-        ["git", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env=hook_env(**env), check=False,
+        ["git", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=hook_env(**env),
+        check=False,
     )
 
 
@@ -56,8 +61,11 @@ def make_remote_and_clone(tmp: Path, *, object_format: str = "sha1") -> tuple[Pa
     seed = tmp / "seed"
     seed.mkdir()
     git(seed, "init", "-q", "-b", "main", f"--object-format={object_format}")
-    for key, value in (("user.email", "t@example.com"), ("user.name", "T"),
-                       ("commit.gpgsign", "false")):
+    for key, value in (
+        ("user.email", "t@example.com"),
+        ("user.name", "T"),
+        ("commit.gpgsign", "false"),
+    ):
         git(seed, "config", key, value)
     commit(seed, "README.md", "hello\n")
     git(seed, "branch", "release/0.9")
@@ -66,8 +74,12 @@ def make_remote_and_clone(tmp: Path, *, object_format: str = "sha1") -> tuple[Pa
     git(seed, "push", "-q", "origin", "main", "release/0.9", "v1.0")
     clone = tmp / "clone"
     git(tmp, "clone", "-q", str(remote), str(clone))
-    for key, value in (("user.email", "t@example.com"), ("user.name", "T"),
-                       ("commit.gpgsign", "false"), ("core.hooksPath", str(HOOKS_DIR))):
+    for key, value in (
+        ("user.email", "t@example.com"),
+        ("user.name", "T"),
+        ("commit.gpgsign", "false"),
+        ("core.hooksPath", str(HOOKS_DIR)),
+    ):
         git(clone, "config", key, value)
     write_config(clone)
     return remote, clone

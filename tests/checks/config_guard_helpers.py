@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,14 @@ def scan(
     *files: str,
     options: config_guard.Options | None = None,
     commits: str | None = None,
+    zizmor: bool = False,
 ) -> HookResult:
+    """zizmor stays off unless asked for, so a zizmor on the developer's PATH cannot
+    change what these tests see."""
     monkeypatch.chdir(repo)
     ctx = ScanContext(root=repo, files=files, config=Config(root=repo), commits=commits)
-    return config_guard.run(ctx, options or config_guard.Options())
+    options = dataclasses.replace(options or config_guard.Options(), zizmor=zizmor)
+    return config_guard.run(ctx, options)
 
 
 def ids(result: HookResult) -> list[tuple[str, str, int]]:

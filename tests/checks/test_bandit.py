@@ -302,3 +302,32 @@ def test_semgrep_rule_naming_the_bandit_test_hides_the_bandit_finding(tmp_path: 
     (kept,) = deduplicate([found, semgrep_finding], rules)
     assert kept.rule_id == "SG999" and kept.related_rule_ids == ("B614",)
     assert kept.message == "torch.load unpickles (also B614)"
+
+
+def test_fast_nosec_lookup_matches_stock_bandit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bandit.core import manager
+
+    from mlwarden.checks import bandit_engine
+
+    source = (
+        "import torch, subprocess\n"
+        "a = torch.load(  # nosec B614\n"
+        '    "a.pt",\n'
+        ")\n"
+        "b = torch.load(\n"
+        '    "b.pt",  # nosec\n'
+        ")\n"
+        'c = {"k": [torch.load("c.pt"), "x"],  # a comment, not nosec\n'
+        '     "j": subprocess.run(cmd, shell=True)}  # nosec B602\n'
+        "password = 'hunter2'  # nosec B614\n"
+        'd = torch.load("d.pt")\n'
+    )
+    (tmp_path / "a.py").write_text(source)
+    monkeypatch.chdir(tmp_path)
+    fast = bandit_engine.run_bandit(["a.py"], ML_PROFILE)
+    monkeypatch.setattr(bandit_engine, "_manager_class", lambda: manager.BanditManager)
+    stock = bandit_engine.run_bandit(["a.py"], ML_PROFILE)
+    assert fast == stock
+    assert [(i.test_id, i.line) for i in fast.issues] == [("B614", 8), ("B105", 10), ("B614", 11)]

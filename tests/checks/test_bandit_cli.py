@@ -83,7 +83,9 @@ def test_config_table_selects_tests(project: Path) -> None:
         '[tool.mlwarden.bandit]\ntests = ["B307"]\nmin-bandit-confidence = "high"\n'
     )
     result = run_mlwarden(project, "scan", "--hook", "bandit", "train.py")
-    assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [["train.py:5:10:", "B307"]]
+    assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [
+        ["train.py:5:10:", "B307"]
+    ]
     (project / "pyproject.toml").write_text('[tool.mlwarden.bandit]\ntests = ["B999"]\n')
     bad = run_mlwarden(project, "scan", "--hook", "bandit", "train.py")
     assert bad.returncode == 2

@@ -28,9 +28,7 @@ def ctx(root: Path) -> ScanContext:
     return ScanContext(root=root, files=(), config=Config(root=root))
 
 
-def run_main(
-    monkeypatch: pytest.MonkeyPatch, cwd: Path, argv: list[str], stdin: str = ""
-) -> int:
+def run_main(monkeypatch: pytest.MonkeyPatch, cwd: Path, argv: list[str], stdin: str = "") -> int:
     monkeypatch.chdir(cwd)
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     return branch.main(argv)
@@ -140,15 +138,21 @@ def test_pre_commit_framework_pre_push_env(
     base = git(clone, "rev-parse", "HEAD").stdout.strip()
     git(clone, "switch", "-q", "-c", "feature")
     tip = commit(clone, "f.txt", "f\n")
-    env = {"PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": tip,
-           "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/feature", "PRE_COMMIT_REMOTE_NAME": "origin",
-           "PRE_COMMIT_REMOTE_URL": str(tmp_path / "remote.git")}
+    env = {
+        "PRE_COMMIT_FROM_REF": base,
+        "PRE_COMMIT_TO_REF": tip,
+        "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/feature",
+        "PRE_COMMIT_REMOTE_NAME": "origin",
+        "PRE_COMMIT_REMOTE_URL": str(tmp_path / "remote.git"),
+    }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/main")
     assert run_main(monkeypatch, clone, ["--no-scan"]) == 1
-    assert "BRG002 [high] push updates protected branch 'main' from refs/heads/feature" in \
-        capsys.readouterr().out
+    assert (
+        "BRG002 [high] push updates protected branch 'main' from refs/heads/feature"
+        in capsys.readouterr().out
+    )
     monkeypatch.setenv("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/feature")
     assert run_main(monkeypatch, clone, ["--no-scan"]) == 0
     # A rewritten commit: FROM_REF is no longer an ancestor of TO_REF.
@@ -206,9 +210,7 @@ def test_pushed_range_scan_invokes_mlwarden_scan(
     write_config(clone, scan_pushed=True)
     line = f"refs/heads/feature {tip} refs/heads/feature {Z}\n"
     assert run_main(monkeypatch, clone, ["--stdin", "origin", "url"], line) == 1
-    assert record.read_text() == (
-        f"scan --hook secrets --hook models --commits {base}..{tip}"
-    )
+    assert record.read_text() == (f"scan --hook secrets --hook models --commits {base}..{tip}")
     out = capsys.readouterr()
     assert "SEC001" in out.out and "failed the secrets/models scan" in out.err
     # scan-pushed = false turns it off.

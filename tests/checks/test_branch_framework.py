@@ -69,14 +69,18 @@ def framework_clone(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     assert done.returncode == 0
     installed = subprocess.run(
         [pre_commit_exe(), "install", "-t", "pre-commit", "-t", "pre-push"],
-        cwd=clone, capture_output=True, text=True, env=hook_env(**env), check=False,
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        env=hook_env(**env),
+        check=False,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return remote, clone, env
 
 
 def test_framework_refuses_commit_on_main(
-    framework_clone: tuple[Path, Path, dict[str, str]]
+    framework_clone: tuple[Path, Path, dict[str, str]],
 ) -> None:
     remote, clone, env = framework_clone
     head = git(clone, "rev-parse", "HEAD").stdout
@@ -88,7 +92,7 @@ def test_framework_refuses_commit_on_main(
 
 
 def test_framework_refuses_push_feature_to_main(
-    framework_clone: tuple[Path, Path, dict[str, str]]
+    framework_clone: tuple[Path, Path, dict[str, str]],
 ) -> None:
     remote, clone, env = framework_clone
     before = remote_refs(remote)
@@ -97,8 +101,9 @@ def test_framework_refuses_push_feature_to_main(
     assert done.returncode == 0, done.stdout
     done = run_git(clone, "push", "origin", "feature:main", **env)
     assert done.returncode != 0
-    assert "BRG002 [high] push updates protected branch 'main' from refs/heads/feature" \
-        in done.stdout
+    assert (
+        "BRG002 [high] push updates protected branch 'main' from refs/heads/feature" in done.stdout
+    )
     assert remote_refs(remote) == before
     done = run_git(clone, "push", "-q", "origin", "feature", **env)
     assert done.returncode == 0, done.stdout
@@ -106,7 +111,7 @@ def test_framework_refuses_push_feature_to_main(
 
 
 def test_framework_does_not_see_deletions(
-    framework_clone: tuple[Path, Path, dict[str, str]]
+    framework_clone: tuple[Path, Path, dict[str, str]],
 ) -> None:
     """pre-commit runs no hook for a deleting push: the reason hooks/pre-push exists.
     This pins the documented limit; `mlwarden install` closes it."""

@@ -53,8 +53,10 @@ def test_push_feature_to_main_is_refused(repos: tuple[Path, Path]) -> None:
     feature(clone)
     done = run_git(clone, "push", "origin", "feature:main")
     assert done.returncode != 0
-    assert "refs/heads/main:1:1: BRG002 [high] push updates protected branch 'main' " \
+    assert (
+        "refs/heads/main:1:1: BRG002 [high] push updates protected branch 'main' "
         "from refs/heads/feature" in done.stdout
+    )
     assert remote_refs(remote) == before
 
 
@@ -138,8 +140,10 @@ def test_deleting_a_protected_branch_is_refused(repos: tuple[Path, Path]) -> Non
     before = remote_refs(remote)
     done = run_git(clone, "push", "origin", ":release/0.9")
     assert done.returncode != 0
-    assert "refs/heads/release/0.9:1:1: BRG004 [critical] push deletes protected branch " \
+    assert (
+        "refs/heads/release/0.9:1:1: BRG004 [critical] push deletes protected branch "
         "'release/0.9'" in done.stdout
+    )
     assert remote_refs(remote) == before
 
 
@@ -217,6 +221,7 @@ def test_shallow_clone(repos: tuple[Path, Path], tmp_path: Path) -> None:
     git(shallow, "config", "core.hooksPath", str(Path(__file__).parents[2] / "hooks"))
     git(shallow, "config", "user.email", "t@example.com")
     git(shallow, "config", "user.name", "T")
+    git(shallow, "config", "commit.gpgsign", "false")
     write_config(shallow)
     git(shallow, "switch", "-q", "-c", "topic")
     sha = commit(shallow, "s.txt", "s\n")
@@ -241,3 +246,42 @@ def test_sha256_repository(tmp_path: Path) -> None:
     assert remote_refs(remote) == before
     assert run_git(clone, "push", "-q", "origin", "feature").returncode == 0
     assert remote_refs(remote)["refs/heads/feature"] == sha
+
+
+def test_detached_head_commit_passes_and_its_push_to_main_is_refused(
+    repos: tuple[Path, Path],
+) -> None:
+    remote, clone = repos
+    git(clone, "switch", "-q", "--detach")
+    sha = commit(clone, "d.txt", "d\n", verify=True)  # no branch to protect: allowed
+    before = remote_refs(remote)
+    done = run_git(clone, "push", "origin", "HEAD:main")
+    assert done.returncode != 0
+    assert "BRG002 [high] push updates protected branch 'main' from HEAD" in done.stdout
+    assert remote_refs(remote) == before
+    assert run_git(clone, "push", "-q", "origin", "HEAD:refs/heads/detached-work").returncode == 0
+    assert remote_refs(remote)["refs/heads/detached-work"] == sha
+
+
+def test_first_commit_of_an_empty_repository(tmp_path: Path) -> None:
+    """An unborn `main`: the first commit creates the branch, nothing to protect yet; the
+    first push of it to an empty remote creates a protected branch and is refused."""
+    remote = tmp_path / "empty.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    repo = tmp_path / "new"
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    for key, value in (
+        ("user.email", "t@example.com"),
+        ("user.name", "T"),
+        ("commit.gpgsign", "false"),
+    ):
+        git(repo, "config", key, value)
+    git(repo, "config", "core.hooksPath", str(Path(__file__).parents[2] / "hooks"))
+    write_config(repo)
+    commit(repo, "README.md", "hi\n", verify=True)
+    git(repo, "remote", "add", "origin", str(remote))
+    done = run_git(repo, "push", "origin", "main")
+    assert done.returncode != 0 and "BRG002 [high] push creates protected branch 'main'" in (
+        done.stdout
+    )
+    assert remote_refs(remote) == {}

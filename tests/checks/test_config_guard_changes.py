@@ -49,8 +49,14 @@ def test_removing_another_hook_is_fine(guarded: Path, monkeypatch: pytest.Monkey
 
 
 def test_hook_disabled_by_manual_stage(guarded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(guarded, PC, GUARDED.replace("      - id: mlwarden-secrets\n",
-                                       "      - id: mlwarden-secrets\n        stages: [manual]\n"))
+    write(
+        guarded,
+        PC,
+        GUARDED.replace(
+            "      - id: mlwarden-secrets\n",
+            "      - id: mlwarden-secrets\n        stages: [manual]\n",
+        ),
+    )
     result = scan(guarded, monkeypatch, PC)
     assert ids(result) == [("CFG007", PC, 5)]
     assert "no longer runs at" in result.findings[0].message
@@ -64,13 +70,21 @@ def test_exclude_over_code(guarded: Path, monkeypatch: pytest.MonkeyPatch) -> No
     write(guarded, PC, "exclude: ^src/\n" + GUARDED)
     result = scan(guarded, monkeypatch, PC)
     assert ids(result) == [("CFG008", PC, 6), ("CFG008", PC, 7)]
-    assert "now skips 2 tracked file(s) it used to check (src/load.py, src/train.py)" in \
-        result.findings[0].message
+    assert (
+        "now skips 2 tracked file(s) it used to check (src/load.py, src/train.py)"
+        in result.findings[0].message
+    )
 
 
 def test_exclude_of_docs_only_is_fine(guarded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(guarded, PC, GUARDED.replace("      - id: mlwarden-secrets\n",
-                                       "      - id: mlwarden-secrets\n        exclude: \\.md$\n"))
+    write(
+        guarded,
+        PC,
+        GUARDED.replace(
+            "      - id: mlwarden-secrets\n",
+            "      - id: mlwarden-secrets\n        exclude: \\.md$\n",
+        ),
+    )
     assert ids(scan(guarded, monkeypatch, PC)) == []
 
 
@@ -107,18 +121,37 @@ PIP_CONF = "[global]\nindex-url = https://pypi.org/simple\n"
     [
         ("pip.conf", PIP_CONF, PIP_CONF + "extra-index-url = https://evil.example/simple\n", 3),
         ("config/pip.ini", PIP_CONF, PIP_CONF.replace("pypi.org", "pypi.evil.example"), 2),
-        (".pypirc", "[pypi]\nusername = __token__\n",
-         "[pypi]\nrepository = https://upload.evil.example/legacy/\n", 2),
-        ("uv.toml", 'index-url = "https://pypi.org/simple"\n',
-         'index-url = "https://pypi.org/simple"\n[[index]]\nurl = "https://evil.example/simple"\n',
-         3),
-        ("pyproject.toml", '[project]\nname = "x"\n',
-         '[project]\nname = "x"\n[[tool.poetry.source]]\nname = "corp"\n'
-         'url = "https://evil.example/simple"\n', 5),
-        ("environment.yml", "channels:\n  - conda-forge\n",
-         "channels:\n  - conda-forge\n  - evilchannel\n", 3),
-        ("environment.yml", "dependencies:\n  - pip\n",
-         "dependencies:\n  - pip\n  - pip:\n    - --extra-index-url https://evil.example/s\n", 4),
+        (
+            ".pypirc",
+            "[pypi]\nusername = __token__\n",
+            "[pypi]\nrepository = https://upload.evil.example/legacy/\n",
+            2,
+        ),
+        (
+            "uv.toml",
+            'index-url = "https://pypi.org/simple"\n',
+            'index-url = "https://pypi.org/simple"\n[[index]]\nurl = "https://evil.example/simple"\n',
+            3,
+        ),
+        (
+            "pyproject.toml",
+            '[project]\nname = "x"\n',
+            '[project]\nname = "x"\n[[tool.poetry.source]]\nname = "corp"\n'
+            'url = "https://evil.example/simple"\n',
+            5,
+        ),
+        (
+            "environment.yml",
+            "channels:\n  - conda-forge\n",
+            "channels:\n  - conda-forge\n  - evilchannel\n",
+            3,
+        ),
+        (
+            "envs/environment-gpu.yaml",
+            "dependencies:\n  - pip\n",
+            "dependencies:\n  - pip\n  - pip:\n    - --extra-index-url https://evil.example/s\n",
+            4,
+        ),
     ],
 )
 def test_package_index_added(
@@ -168,11 +201,14 @@ def test_dvc_remote_moved(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_mlflow_and_wandb_endpoints(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    commit_files(git_repo, {
-        "configs/train.yaml": "mlflow:\n  tracking_uri: https://mlflow.corp.example\n",
-        ".env": "WANDB_BASE_URL=https://wandb.corp.example\n",
-        "configs/model.yaml": "lr: 0.1\n",
-    })
+    commit_files(
+        git_repo,
+        {
+            "configs/train.yaml": "mlflow:\n  tracking_uri: https://mlflow.corp.example\n",
+            ".env": "WANDB_BASE_URL=https://wandb.corp.example\n",
+            "configs/model.yaml": "lr: 0.1\n",
+        },
+    )
     write(git_repo, "configs/train.yaml", "mlflow:\n  tracking_uri: https://mlflow.evil.example\n")
     write(git_repo, ".env", "WANDB_BASE_URL=https://wandb.corp.example\n# note\n")
     write(git_repo, "configs/model.yaml", "lr: 0.2\n")
@@ -183,8 +219,15 @@ def test_mlflow_and_wandb_endpoints(git_repo: Path, monkeypatch: pytest.MonkeyPa
 def test_codeowners_coverage(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wf = ".github/workflows/ci.yml"
     text = "on: push\npermissions:\n  contents: read\njobs: {}\n"
-    commit_files(git_repo, {wf: text, PC: GUARDED, "pip.conf": PIP_CONF,
-                            ".github/CODEOWNERS": "/src/ @ml\n/.github/ @sec\n"})
+    commit_files(
+        git_repo,
+        {
+            wf: text,
+            PC: GUARDED,
+            "pip.conf": PIP_CONF,
+            ".github/CODEOWNERS": "/src/ @ml\n/.github/ @sec\n",
+        },
+    )
     result = scan(git_repo, monkeypatch, wf, PC, "pip.conf", ".github/CODEOWNERS", "src/x.py")
     assert ids(result) == [("CFG012", PC, 1), ("CFG012", "pip.conf", 1)]
     write(git_repo, ".github/CODEOWNERS", "* @all\n/.github/workflows/ @sec\n*.conf\n")
@@ -204,8 +247,9 @@ def test_bad_input(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(git_repo, "uv.toml", "index-url = [unclosed\n")
     write(git_repo, PC, "repos: [\n")
     write(git_repo, "environment.yml", b"\xff\xfe\x00binary".decode("latin-1"))
-    result = scan(git_repo, monkeypatch, "pip.conf", "uv.toml", PC, "environment.yml",
-                  "missing/pip.conf")
+    result = scan(
+        git_repo, monkeypatch, "pip.conf", "uv.toml", PC, "environment.yml", "missing/pip.conf"
+    )
     assert result.findings == ()
     messages = {e.path: e.message for e in result.errors}
     assert messages["pip.conf"].startswith("invalid INI: File contains no section headers")
@@ -213,3 +257,42 @@ def test_bad_input(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert messages["missing/pip.conf"] == "file not found"
     assert "environment.yml" not in messages  # binary: skipped quietly
     assert PC not in messages  # a new config is not compared; HEAD has none
+
+
+def test_mlwarden_config_weakened(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = '[tool.mlwarden]\ndisable = ["BRG001"]\n[tool.mlwarden.config-guard]\nzizmor = false\n'
+    commit_files(git_repo, {"pyproject.toml": '[project]\nname = "x"\n' + base})
+    weaker = (
+        '[project]\nname = "x"\n[tool.mlwarden]\ndisable = ["BRG001", "SEC001"]\n'
+        'exclude = ["src/"]\nmin-severity = "high"\n[tool.mlwarden.config-guard]\n'
+        'zizmor = false\nallowed-indexes = ["https://evil.example/simple"]\n'
+    )
+    write(git_repo, "pyproject.toml", weaker)
+    result = scan(git_repo, monkeypatch, "pyproject.toml")
+    assert ids(result) == [
+        ("CFG014", "pyproject.toml", 4),
+        ("CFG014", "pyproject.toml", 5),
+        ("CFG014", "pyproject.toml", 6),
+        ("CFG014", "pyproject.toml", 7),
+    ]
+    messages = sorted(f.message for f in result.findings)
+    assert "changes config-guard.allowed-indexes" in messages[0]
+    assert "disables SEC001" in messages[1]
+    # Re-enabling a rule or lowering min-severity only strengthens it.
+    write(
+        git_repo,
+        "pyproject.toml",
+        '[project]\nname = "x"\n[tool.mlwarden]\ndisable = []\n'
+        'min-severity = "info"\n[tool.mlwarden.config-guard]\nzizmor = false\n',
+    )
+    assert ids(scan(git_repo, monkeypatch, "pyproject.toml")) == []
+
+
+def test_dot_mlwarden_toml_weakened(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commit_files(
+        git_repo, {".mlwarden.toml": '[branch-guard]\nprotected = ["main", "release/*"]\n'}
+    )
+    write(git_repo, ".mlwarden.toml", '[branch-guard]\nprotected = ["release/*"]\n')
+    result = scan(git_repo, monkeypatch, ".mlwarden.toml")
+    assert ids(result) == [("CFG014", ".mlwarden.toml", 1)]
+    assert "changes branch-guard.protected" in result.findings[0].message

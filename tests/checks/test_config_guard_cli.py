@@ -21,7 +21,13 @@ FILES = (
 )
 
 
+def no_zizmor(repo: Path) -> None:
+    """A zizmor on the developer's PATH must not change what these tests see."""
+    (repo / ".mlwarden.toml").write_text("[config-guard]\nzizmor = false\n")
+
+
 def test_scan_reports_and_fails(git_repo: Path) -> None:
+    no_zizmor(git_repo)
     write(git_repo, WF, "on: push\npermissions: write-all\njobs: {}\n")
     done = run_mlwarden(git_repo, "scan", "--hook", "config-guard")
     assert done.returncode == 1
@@ -31,6 +37,7 @@ def test_scan_reports_and_fails(git_repo: Path) -> None:
 
 
 def test_suppression_comment_in_yaml(git_repo: Path) -> None:
+    no_zizmor(git_repo)
     text = "on: push\npermissions: write-all  # mlwarden: ignore[CFG003]\njobs: {}\n"
     write(git_repo, WF, text)
     done = run_mlwarden(git_repo, "scan", "--hook", "config-guard", WF)
@@ -42,7 +49,11 @@ def test_console_entry_and_subdirectory(git_repo: Path) -> None:
     (git_repo / "sub").mkdir()
     done = subprocess.run(
         [sys.executable, "-m", "mlwarden.checks.config_guard", "../pip.conf"],
-        cwd=git_repo / "sub", capture_output=True, text=True, env=hook_env(), check=False,
+        cwd=git_repo / "sub",
+        capture_output=True,
+        text=True,
+        env=hook_env(),
+        check=False,
     )
     assert done.returncode == 1, done.stderr
     assert done.stdout.startswith("../pip.conf:2:1: CFG010 [high] package source")
@@ -57,18 +68,23 @@ def test_malformed_yaml_is_a_message_not_a_traceback(git_repo: Path) -> None:
 
 def test_pre_commit_framework_refuses_guard_removal(git_repo: Path, tmp_path: Path) -> None:
     guard = {
-        "id": "mlwarden-config-guard", "name": "mlwarden config guard",
+        "id": "mlwarden-config-guard",
+        "name": "mlwarden config guard",
         "entry": f"{sys.executable} -m mlwarden.checks.config_guard",
-        "language": "system", "files": FILES,
+        "language": "system",
+        "files": FILES,
     }
-    secrets = {"id": "mlwarden-secrets", "name": "stand-in", "entry": "true",
-               "language": "system"}
+    secrets = {"id": "mlwarden-secrets", "name": "stand-in", "entry": "true", "language": "system"}
     full = yaml.safe_dump({"repos": [{"repo": "local", "hooks": [guard, secrets]}]})
     commit_files(git_repo, {".pre-commit-config.yaml": full, "src/a.py": "a = 1\n"})
     env = {"PRE_COMMIT_HOME": str(tmp_path / "pc-home")}
     installed = subprocess.run(
         [str(Path(sys.executable).parent / "pre-commit"), "install"],
-        cwd=git_repo, capture_output=True, text=True, env=hook_env(**env), check=False,
+        cwd=git_repo,
+        capture_output=True,
+        text=True,
+        env=hook_env(**env),
+        check=False,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     git(git_repo, "switch", "-q", "-c", "topic")
@@ -77,17 +93,38 @@ def test_pre_commit_framework_refuses_guard_removal(git_repo: Path, tmp_path: Pa
     write(git_repo, ".pre-commit-config.yaml", dropped)
     done = run_git(git_repo, "commit", "-m", "simplify hooks", **env)
     assert done.returncode == 1
-    assert ".pre-commit-config.yaml:1:1: CFG007 [high] hook 'mlwarden-secrets' is removed" \
+    assert (
+        ".pre-commit-config.yaml:1:1: CFG007 [high] hook 'mlwarden-secrets' is removed"
         in done.stdout
+    )
     assert git(git_repo, "rev-parse", "HEAD").stdout == head
     # A workflow with an injection is refused too; a clean one passes.
     git(git_repo, "checkout", "-q", "HEAD", "--", ".pre-commit-config.yaml")
-    write(git_repo, WF, "on: issues\npermissions: {}\njobs:\n  a:\n    steps:\n"
-          "      - run: echo ${{ github.event.issue.title }}\n")
+    write(
+        git_repo,
+        WF,
+        "on: issues\npermissions: {}\njobs:\n  a:\n    steps:\n"
+        "      - run: echo ${{ github.event.issue.title }}\n",
+    )
     done = run_git(git_repo, "commit", "-m", "triage", **env)
     assert done.returncode == 1 and f"{WF}:6:" in done.stdout and "CFG002" in done.stdout
-    write(git_repo, WF, "on: issues\npermissions: {}\njobs:\n  a:\n    steps:\n"
-          "      - env:\n          TITLE: ${{ github.event.issue.title }}\n"
-          "        run: echo \"$TITLE\"\n")
+    write(
+        git_repo,
+        WF,
+        "on: issues\npermissions: {}\njobs:\n  a:\n    steps:\n"
+        "      - env:\n          TITLE: ${{ github.event.issue.title }}\n"
+        '        run: echo "$TITLE"\n',
+    )
     done = run_git(git_repo, "commit", "-q", "-m", "triage", **env)
     assert done.returncode == 0, done.stdout
+
+
+def test_sub_project_scanned_from_its_folder(git_repo: Path) -> None:
+    """`mlwarden scan .` inside a project that lives in a bigger repository: its own
+    .github/workflows are checked as workflows."""
+    project = git_repo / "examples" / "demo"
+    no_zizmor(project.parent.parent)
+    write(git_repo, "examples/demo/.github/workflows/ci.yml", "on: push\npermissions: write-all\n")
+    done = run_mlwarden(project, "scan", "--hook", "config-guard", ".")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith(".github/workflows/ci.yml:2:1: CFG003 [high]")

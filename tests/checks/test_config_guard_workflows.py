@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def check(repo: Path, mp: pytest.MonkeyPatch, text: str, path: str = WF) -> list
 
 
 def test_rules_declared() -> None:
-    assert [r.id for r in config_guard.rules()] == [f"CFG{n:03d}" for n in range(1, 13)]
+    assert [r.id for r in config_guard.rules()] == [f"CFG{n:03d}" for n in range(1, 15)]
     assert all(r.hook == "config-guard" for r in config_guard.rules())
 
 
@@ -52,16 +53,19 @@ def test_pull_request_target_with_pr_checkout(
 def test_pull_request_target_without_pr_checkout_is_fine(
     git_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = PWN.replace("        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n",
-                       "")
+    text = PWN.replace(
+        "        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n", ""
+    )
     assert check(git_repo, monkeypatch, text) == []
     # The same checkout under `pull_request` runs without secrets: fine.
     assert check(git_repo, monkeypatch, PWN.replace("pull_request_target", "pull_request")) == []
 
 
 def test_workflow_run_with_gh_pr_checkout(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = ("on: [workflow_run]\n" + PERMS + "jobs:\n  a:\n    steps:\n"
-            "      - run: gh pr checkout ${{ github.event.workflow_run.pull_requests[0].id }}\n")
+    text = (
+        "on: [workflow_run]\n" + PERMS + "jobs:\n  a:\n    steps:\n"
+        "      - run: gh pr checkout ${{ github.event.workflow_run.pull_requests[0].id }}\n"
+    )
     assert check(git_repo, monkeypatch, text) == [("CFG001", 7)]
 
 
@@ -110,30 +114,36 @@ def test_write_all_and_missing_permissions(git_repo: Path, monkeypatch: pytest.M
 
 
 def test_secrets_echoed(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = ("on: push\n" + PERMS + "jobs:\n  a:\n    steps:\n"
-            "      - run: echo ${{ secrets.HF_TOKEN }}\n"                          # 7
-            "      - run: echo \"${{ secrets.PAT }}\" | docker login --password-stdin\n"  # ok
-            "      - run: echo \"$API_TOKEN\"\n"                                   # 9
-            "      - run: echo '${{ toJSON(secrets) }}' > /tmp/x\n"                # 10
-            "      - run: echo \"$TOKEN_COUNT tokens\" > out.txt\n")               # ok
+    text = (
+        "on: push\n" + PERMS + "jobs:\n  a:\n    steps:\n"
+        "      - run: echo ${{ secrets.HF_TOKEN }}\n"  # 7
+        '      - run: echo "${{ secrets.PAT }}" | docker login --password-stdin\n'  # ok
+        '      - run: echo "$API_TOKEN"\n'  # 9
+        "      - run: echo '${{ toJSON(secrets) }}' > /tmp/x\n"  # 10
+        '      - run: echo "$TOKEN_COUNT tokens" > out.txt\n'
+    )  # ok
     assert check(git_repo, monkeypatch, text) == [("CFG005", 7), ("CFG005", 9), ("CFG005", 10)]
 
 
 def test_pipe_to_shell(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = ("on: push\n" + PERMS + "jobs:\n  a:\n    steps:\n"
-            "      - run: curl -sSL https://x.example/i.sh | bash\n"         # 7
-            "      - run: sh -c \"$(wget -qO- https://x.example/i.sh)\"\n"   # 8
-            "      - run: curl -sSLo i.sh https://x.example/i.sh && sha256sum -c i.sum\n"
-            "      - run: curl -s https://api.example/x | jq .name\n")
+    text = (
+        "on: push\n" + PERMS + "jobs:\n  a:\n    steps:\n"
+        "      - run: curl -sSL https://x.example/i.sh | bash\n"  # 7
+        '      - run: sh -c "$(wget -qO- https://x.example/i.sh)"\n'  # 8
+        "      - run: curl -sSLo i.sh https://x.example/i.sh && sha256sum -c i.sum\n"
+        "      - run: curl -s https://api.example/x | jq .name\n"
+    )
     assert check(git_repo, monkeypatch, text) == [("CFG006", 7), ("CFG006", 8)]
 
 
 def test_gitlab_ci(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = ("stages: [build]\nbuild:\n  script:\n"
-            "    - curl https://x.example/setup | sh\n"      # 4
-            "    - echo $CI_JOB_TOKEN\n"                     # 5
-            "    - echo \"$CI_COMMIT_MESSAGE\"\n"            # ok: not a secret
-            "    - pip install -r requirements.txt\n")
+    text = (
+        "stages: [build]\nbuild:\n  script:\n"
+        "    - curl https://x.example/setup | sh\n"  # 4
+        "    - echo $CI_JOB_TOKEN\n"  # 5
+        '    - echo "$CI_COMMIT_MESSAGE"\n'  # ok: not a secret
+        "    - pip install -r requirements.txt\n"
+    )
     assert check(git_repo, monkeypatch, text, ".gitlab-ci.yml") == [("CFG005", 5), ("CFG006", 4)]
 
 
@@ -143,12 +153,14 @@ def test_malformed_workflow_yaml_is_a_clean_error(
     write(git_repo, WF, "on: push\njobs:\n  a: [unclosed\n")
     write(git_repo, ".github/workflows/ok.yml", "on: push\n" + PERMS + "jobs: {}\n")
     write(git_repo, ".github/workflows/list.yml", "- just\n- a list\n")
-    result = scan(git_repo, monkeypatch, WF, ".github/workflows/ok.yml",
-                  ".github/workflows/list.yml")
+    result = scan(
+        git_repo, monkeypatch, WF, ".github/workflows/ok.yml", ".github/workflows/list.yml"
+    )
     assert result.findings == ()
-    assert [(e.path, e.message) for e in result.errors] == [
-        (WF, "invalid YAML at line 4: expected ',' or ']', but got '<stream end>'; not checked")
-    ]
+    # The wording between comes from PyYAML or libyaml, whichever parsed it.
+    assert [e.path for e in result.errors] == [WF]
+    assert result.errors[0].message.startswith("invalid YAML at line 4: ")
+    assert result.errors[0].message.endswith("; not checked")
 
 
 def test_files_it_does_not_watch_are_ignored(
@@ -157,3 +169,63 @@ def test_files_it_does_not_watch_are_ignored(
     write(git_repo, "docs/ci.yml", "on: pull_request_target\npermissions: write-all\n")
     write(git_repo, "src/app.py", "import os\n")
     assert ids(scan(git_repo, monkeypatch, "docs/ci.yml", "src/app.py")) == []
+
+
+def test_checkout_of_the_fork_repository(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (
+        "on: pull_request_target\n" + PERMS + "jobs:\n  a:\n    steps:\n"
+        "      - uses: actions/checkout@v4\n        with:\n"
+        "          repository: ${{ github.event.pull_request.head.repo.full_name }}\n"
+    )
+    assert check(git_repo, monkeypatch, text) == [("CFG001", 9)]
+
+
+def test_composite_action(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (
+        "name: setup\nruns:\n  using: composite\n  steps:\n"
+        "    - run: echo ${{ github.event.comment.body }}\n      shell: bash\n"
+        "    - run: echo ${{ inputs.version }}\n      shell: bash\n"
+    )
+    assert check(git_repo, monkeypatch, text, "actions/setup/action.yml") == [("CFG002", 5)]
+
+
+FAKE_ZIZMOR = """#!/bin/sh
+# Stands in for zizmor: one audit we cover (dropped), one we do not (merged).
+cat <<'JSON'
+[{"ident": "template-injection", "desc": "code injection", "url": "u",
+  "determinations": {"severity": "High"},
+  "locations": [{"symbolic": {"key": {"Local": {"verbatim_path": "PATH"}}, "annotation": ""},
+                 "concrete": {"location": {"start_point": {"row": 5, "column": 6}}}}]},
+ {"ident": "artipacked", "desc": "credential persistence through GitHub Actions artifacts",
+  "url": "https://docs.zizmor.sh/audits/#artipacked", "determinations": {"severity": "Medium"},
+  "locations": [{"symbolic": {"key": {"Local": {"verbatim_path": "PATH"}},
+                              "annotation": "does not set persist-credentials: false"},
+                 "concrete": {"location": {"start_point": {"row": 5, "column": 8}}}}]}]
+JSON
+exit 14
+"""
+
+
+def test_zizmor_findings_are_merged_when_installed(
+    git_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "zizmor").write_text(FAKE_ZIZMOR.replace("PATH", WF))
+    (bin_dir / "zizmor").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    write(git_repo, WF, "on: push\n" + PERMS + "jobs:\n  a:\n    steps:\n      - uses: x@v1\n")
+    result = scan(git_repo, monkeypatch, WF, zizmor=True)
+    assert [
+        (f.rule_id, f.location.line, f.location.column, f.severity.label) for f in result.findings
+    ] == [("CFG013", 6, 9, "medium")]
+    assert result.findings[0].message.startswith(
+        "zizmor artipacked: credential persistence through GitHub Actions artifacts "
+        "(does not set persist-credentials: false)"
+    )
+    assert scan(git_repo, monkeypatch, WF, zizmor=False).findings == ()
+    # A zizmor that prints garbage is a note, not a crash.
+    (bin_dir / "zizmor").write_text("#!/bin/sh\necho not json\n")
+    result = scan(git_repo, monkeypatch, WF, zizmor=True)
+    assert result.findings == ()
+    assert [e.message for e in result.errors] == ["zizmor did not run (JSONDecodeError); skipped"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,31 @@ def test_invalid_policy_severity_is_a_usage_error(tmp_path: Path) -> None:
 
     with pytest.raises(UsageError, match="pickle-format-severity"):
         scan(tmp_path, {"m.pkl": evil()}, Options(pickle_format_severity="loud"))
+    with pytest.raises(UsageError, match="max-opcodes must be positive"):
+        scan(tmp_path, {"m.pkl": evil()}, Options(max_opcodes=0))
+
+
+def test_truncated_compressed_and_npy_files(tmp_path: Path) -> None:
+    import gzip
+
+    from tests.checks.test_models_helpers import Payload, npy_object
+
+    result = scan(
+        tmp_path,
+        {
+            # The payload comes first; the stream breaks long after it.
+            "cut.joblib": gzip.compress(pickle.dumps([Payload(), *range(20_000)], 2))[:-100],
+            "bad_header.npy": b"\x93NUMPY\x01\x00\x10\x00{'descr': oops}\n",
+            "cut.csv.gz": gzip.compress(b"a,b\n" * 1000)[:-30],
+            "ok.npy": npy_object(evil()),
+        },
+    )
+    assert ids(result) == [
+        ("MOD001", "cut.joblib", None),
+        ("MOD001", "ok.npy", None),
+        ("MOD003", "cut.joblib", None),
+        ("MOD003", "ok.npy", None),
+    ]
+    assert [e.path for e in result.errors] == ["bad_header.npy", "cut.joblib"]
+    assert result.errors[0].message == "unreadable .npy header"
+    assert "cannot read" in result.errors[1].message

@@ -153,12 +153,10 @@ def test_cli_allow_globals_from_pyproject_and_hook_script(git_repo: Path) -> Non
     )
     assert run_mlwarden(git_repo, "scan", "--hook", "models", "custom.pkl").returncode == 0
     (git_repo / "pyproject.toml").write_text("[tool.mlwarden.models]\nmax-size-mb = 5\n")
-    hook = subprocess.run(
-        [sys.executable, "-m", "mlwarden.checks.models", "custom.pkl"],
-        cwd=git_repo,
-        capture_output=True,
-        text=True,
-    )
+    # pre-commit calls the console script; fall back to the module when not installed.
+    script = Path(sys.executable).parent / "mlwarden-models"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "mlwarden.checks.models"]
+    hook = subprocess.run([*command, "custom.pkl"], cwd=git_repo, capture_output=True, text=True)
     assert hook.returncode == 1
     assert "custom.pkl:1:1: MOD002 [medium]" in hook.stdout
 
@@ -185,3 +183,18 @@ def test_pre_commit_on_staged_files(git_repo: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "evil.pt:1:1: MOD001 [high]" in proc.stdout
     assert "unstaged.pkl" not in proc.stdout
+
+
+def test_big_binary_in_a_pushed_commit(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = _commit(git_repo, {"README.md": b"hi\n"}, "base")
+    tip = _commit(git_repo, {"weights.bin": b"\0\1" * 20_000, "notes.txt": b"text\n" * 5000}, "add")
+    monkeypatch.chdir(git_repo)
+    from mlwarden.checks.models import run
+    from mlwarden.config import Config
+    from mlwarden.hooks import ScanContext
+
+    ctx = ScanContext(git_repo, (), Config(root=git_repo), commits=f"{base}..{tip}")
+    result = run(ctx, SMALL_LIMIT)
+    assert [(f.rule_id, f.location.path, f.location.commit) for f in result.findings] == [
+        ("MOD004", "weights.bin", tip)
+    ]

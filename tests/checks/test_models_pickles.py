@@ -6,6 +6,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlwarden.checks.models import Options
 from mlwarden.findings import Severity
@@ -188,6 +190,8 @@ def test_safe_globals_of_supported_libraries(tmp_path: Path) -> None:
                 ("pandas.core.frame", "DataFrame"),
                 ("numpy.random.bit_generator", "__pyx_unpickle_SeedSequence"),
                 ("copyreg", "_reconstructor"),
+                ("omegaconf.dictconfig", "DictConfig"),
+                ("numpy", "float64"),
             ]
         )
         + b"l"
@@ -231,3 +235,54 @@ def test_mark_nesting_cap_is_reported(tmp_path: Path) -> None:
     result = scan(tmp_path, {"m.pkl": b"\x80\x02" + b"(" * 20_000 + b"."})
     assert ids(result) == [("MOD003", "m.pkl", None), ("MOD007", "m.pkl", None)]
     assert "MARKs deep" in only(result, "MOD007")[0].message
+
+
+def test_strings_across_buffer_boundaries(tmp_path: Path) -> None:
+    data = pickle.dumps([f"name{i}" for i in range(3000)] + [Payload()], protocol=4)
+    assert len(data) > 20_000
+    result = scan(tmp_path, {"m.pkl": data})
+    assert ids(result) == [("MOD001", "m.pkl", None), ("MOD003", "m.pkl", None)]
+    assert result.errors == ()
+
+
+_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=300),
+    st.binary(max_size=300),
+)
+_data = st.recursive(
+    _leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=6),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=8), inner, max_size=6),
+        st.frozensets(st.integers(), max_size=4),
+    ),
+    max_leaves=40,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=_data, proto=st.integers(0, 5))
+def test_any_plain_data_parses_without_findings(tmp_path: Path, value: object, proto: int) -> None:
+    """Whatever the stdlib pickles from plain data, the analyser reads to the end and
+    trusts (builtins.set, _codecs.encode...)."""
+    result = scan(tmp_path, {"m.pkl": pickle.dumps(value, protocol=proto)})
+    assert ids(result) == [("MOD003", "m.pkl", None)]
+    assert result.errors == ()
+
+
+def test_memo_cap_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlwarden.checks.models import pickle_analysis
+
+    monkeypatch.setattr(pickle_analysis, "MAX_MEMO", 100)
+    for proto in (2, 4):  # BINPUT and MEMOIZE
+        data = pickle.dumps([f"s{i}" for i in range(300)], protocol=proto)
+        result = scan(tmp_path, {"m.pkl": data})
+        assert ids(result) == [("MOD003", "m.pkl", None), ("MOD007", "m.pkl", None)]
+        assert "memo over 100 entries" in only(result, "MOD007")[0].message

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks.pins import Options
+from mlwarden.findings import Severity
 from tests.checks.test_pins_helpers import hits, scan
 
 SHA = "3f1c2e0d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
@@ -312,7 +313,25 @@ repos:
   - repo: https://github.com/org/hooks
     rev: HEAD
   - repo: local
-    hooks: []
+    hooks:
+      - id: mypy
+        name: mypy
+        entry: mypy
+        language: python
+        additional_dependencies:
+          - types-requests
+          - types-PyYAML==6.0.12
+          - transfomers==4.44.2
+      - id: fmt
+        name: prettier
+        entry: prettier
+        language: node
+        additional_dependencies: ["prettier@3.3.3"]
+      - id: x
+        name: x
+        entry: x
+        language: system
+        additional_dependencies: ["@scope/pkg@1.0.0", "not a requirement !!"]
 """
 
 
@@ -321,13 +340,42 @@ def test_precommit_revs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert hits(result) == [
         ("PIN018", ".pre-commit-config.yaml", 5),
         ("PIN018", ".pre-commit-config.yaml", 9),
+        ("PIN001", ".pre-commit-config.yaml", 17),
+        ("PIN019", ".pre-commit-config.yaml", 19),
     ]
+    assert result.findings[2].severity is Severity.LOW
+    assert result.errors == ()
     options = Options(precommit_require_sha=True)
     result = scan(tmp_path, monkeypatch, {".pre-commit-config.yaml": PRECOMMIT}, options)
-    assert [h[2] for h in hits(result)] == [3, 5, 9]
+    assert [h[2] for h in hits(result) if h[0] == "PIN018"] == [3, 5, 9]
 
 
 def test_unrelated_files_are_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = {"train.py": "import torch\n", "config.yaml": "a: [\n", "notes.txt": "numpy\n"}
     result = scan(tmp_path, monkeypatch, files)
     assert hits(result) == [] and result.errors == ()
+
+
+def test_hostile_inputs_are_errors_not_crashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bomb = 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x"]\n' + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 8)}]\n" for i in range(8)
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": "a = " + "[" * 5000 + "]" * 5000 + "\n",
+        "b/pyproject.toml": '[project]\nname = "b"\ndependencies = ["torch>=2"]\n',
+        "b/Pipfile.lock": "[" * 100_000 + "]" * 100_000,
+        ".github/workflows/bomb.yml": bomb + "jobs: *i\n",
+        ".github/workflows/deep.yml": "a: " + "[" * 20_000 + "]" * 20_000 + "\n",
+        "environment.yml": "dependencies:\n  - !!python/object/apply:os.system ['echo x']\n",
+        "requirements.txt": "x" * 200_000 + "==1.0\n",
+    }
+    result = scan(tmp_path, monkeypatch, files)
+    assert sorted(e.path for e in result.errors) == [
+        ".github/workflows/deep.yml",
+        "b/Pipfile.lock",
+        "pyproject.toml",
+    ]
+    assert all("\n" not in e.message and len(e.message) < 200 for e in result.errors)
+    assert all(len(f.message) < 400 for f in result.findings)

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlwarden.checks import pins
 from mlwarden.checks.pins_common import has_literal_credential, index_allowed, redact
@@ -92,6 +99,9 @@ def test_url_helpers() -> None:
     assert not has_literal_credential("https://u:${TOKEN}@h/simple")
     assert not has_literal_credential("ssh://git@github.com/org/repo")
     assert redact("https://u:p@h/simple") == "https://***@h/simple"
+    # malformed ports and brackets are not allowed, and do not raise
+    assert not index_allowed("https://h:abab/x", ("https://h",))
+    assert not index_allowed("http://[::1/x", ("https://h",))
     assert index_allowed(
         "https://Download.PyTorch.org/whl/cu121/", ("https://download.pytorch.org/whl",)
     )
@@ -151,3 +161,150 @@ def test_config_options_from_pyproject(git_repo: Path) -> None:
     assert [(f["rule_id"], f["line"], f["severity"]) for f in report["findings"]] == [
         ("PIN002", 2, "medium")
     ]
+
+
+_PIECES = [
+    "\n",
+    "\\\n",
+    " ",
+    "#",
+    "-r ",
+    "-c ",
+    "--hash=sha256:ab",
+    "==1.0",
+    ">=2",
+    "numpy",
+    "torch",
+    "git+https://x/y@main",
+    "https://u:p@h/",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    "- ",
+    "  ",
+    '"',
+    "'",
+    "uses: a/b@v1",
+    "rev: main",
+    "FROM x",
+    "RUN pip install y",
+    "\\",
+    "$(",
+    "|",
+    "\x00",
+    "é",
+    "&a ",
+    "*a",
+    "[[tool.uv.index]]",
+    "url = ",
+    "dependencies = [",
+    "pip:",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.integers(0, 5))
+def test_no_input_crashes_the_hook(pieces: list[str], kind: int) -> None:
+    import tempfile
+
+    from mlwarden.checks.pins import Options, run
+    from mlwarden.config import Config
+    from mlwarden.hooks import ScanContext
+
+    name = (
+        "requirements.txt",
+        "pyproject.toml",
+        "environment.yml",
+        "Dockerfile",
+        ".github/workflows/ci.yml",
+        ".pre-commit-config.yaml",
+    )[kind]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp).resolve()
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(pieces), encoding="utf-8")
+        cwd = Path.cwd()
+        os.chdir(root)
+        try:
+            result = run(ScanContext(root, (name,), Config(root=root)), Options())
+        finally:
+            os.chdir(cwd)
+    assert all("\n" not in e.message for e in result.errors)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "requirements.txt",
+        "svc/requirements-gpu.txt",
+        "requirements/base.txt",
+        "requirements.d/x.txt",
+        "constraints.txt",
+        "dev-requirements.in",
+        "notes.txt",
+        "pyproject.toml",
+        "uv.lock",
+        "poetry.lock",
+        "Pipfile.lock",
+        "pylock.toml",
+        "environment.yml",
+        "conda/environment-cuda.yaml",
+        "env.yml",
+        "Dockerfile",
+        "docker/Dockerfile.gpu",
+        "train.dockerfile",
+        "Containerfile",
+        ".github/workflows/ci.yml",
+        "sub/.github/workflows/ci.yaml",
+        ".github/actions/x/action.yml",
+        ".pre-commit-config.yaml",
+        "config.yaml",
+        "src/model.py",
+    ],
+)
+def test_manifest_pattern_matches_classify(path: str) -> None:
+    assert bool(re.search(pins.MANIFEST_FILES, path)) == (pins.classify(path) is not None)
+
+
+@pytest.mark.skipif(
+    shutil.which("pre-commit", path=str(Path(sys.executable).parent)) is None,
+    reason="pre-commit not installed",
+)
+def test_through_pre_commit(git_repo: Path) -> None:
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
+    assert pre_commit
+    config = {
+        "repos": [
+            {
+                "repo": "local",
+                "hooks": [
+                    {
+                        "id": "mlwarden-pins",
+                        "name": "mlwarden pins",
+                        "entry": f"{sys.executable} -m mlwarden.checks.pins",
+                        "language": "system",
+                        "files": pins.MANIFEST_FILES,
+                    }
+                ],
+            }
+        ]
+    }
+    (git_repo / ".pre-commit-config.yaml").write_text(json.dumps(config))
+    (git_repo / "requirements.txt").write_text("numpy>=1\n")
+    (git_repo / "train.py").write_text("print(1)\n")
+    git(git_repo, "add", "-A")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
+    proc = subprocess.run(
+        [pre_commit, "run", "--all-files"], cwd=git_repo, capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "requirements.txt:1:1: PIN001 [medium]" in proc.stdout
+    (git_repo / "requirements.txt").write_text("numpy==1.26.4\n")
+    git(git_repo, "add", "-A")
+    proc = subprocess.run(
+        [pre_commit, "run", "--all-files"], cwd=git_repo, capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -18,8 +18,7 @@ F = Fakes(53)
 
 
 def scan(root: Path, *names: str, max_file_size: int = 5_000_000) -> HookResult:
-    ctx = ScanContext(root=root, files=names,
-                      config=Config(root=root, max_file_size=max_file_size))
+    ctx = ScanContext(root=root, files=names, config=Config(root=root, max_file_size=max_file_size))
     return secrets.run(ctx, secrets.Options())
 
 
@@ -37,10 +36,20 @@ def test_bad_files_are_noted_and_the_rest_still_scanned(tmp_path: Path) -> None:
     outside = tmp_path.parent / "outside.txt"
     outside.write_text(f"GH={key}\n")
     os.symlink(outside, tmp_path / "link.txt")
-    result = scan(tmp_path, "blob.dat", "latin1.py", "huge.txt", "link.txt", "missing.py",
-                  "good.sh", max_file_size=1000)
+    result = scan(
+        tmp_path,
+        "blob.dat",
+        "latin1.py",
+        "huge.txt",
+        "link.txt",
+        "missing.py",
+        "good.sh",
+        max_file_size=1000,
+    )
     assert [(f.location.path, f.location.line) for f in result.findings] == [
-        ("latin1.py", 2), ("good.sh", 2)]
+        ("latin1.py", 2),
+        ("good.sh", 2),
+    ]
     notes = {e.path: e.message for e in result.errors}
     assert set(notes) == {"huge.txt", "link.txt", "missing.py"}
     assert all("\n" not in message for message in notes.values())
@@ -48,8 +57,10 @@ def test_bad_files_are_noted_and_the_rest_still_scanned(tmp_path: Path) -> None:
 
 def test_minified_json_and_crlf(tmp_path: Path) -> None:
     key = F.token("openrouter")
-    document = {"models": [{"name": f"m{i}", "sha": F.hex(40)} for i in range(500)],
-                "auth": {"openrouter": key}}
+    document = {
+        "models": [{"name": f"m{i}", "sha": F.hex(40)} for i in range(500)],
+        "auth": {"openrouter": key},
+    }
     (tmp_path / "min.json").write_text(json.dumps(document, separators=(",", ":")))
     (tmp_path / "win.env").write_bytes(f"A=1\r\nKEY={F.token('xai')}\r\n".encode())
     result = scan(tmp_path, "min.json", "win.env")
@@ -61,9 +72,24 @@ def test_minified_json_and_crlf(tmp_path: Path) -> None:
 
 def test_allowed_patterns_and_disabled_generic(tmp_path: Path) -> None:
     (tmp_path / "c.py").write_text(
-        f"API_TOKEN = '{F.token('generic')}'\nHF = 'hf_{'TESTKEY' + F.chars(27)}'\n")
+        f"API_TOKEN = '{F.token('generic')}'\nHF = 'hf_{'TESTKEY' + F.chars(27)}'\n"
+    )
     result = secrets.run(
         ScanContext(root=tmp_path, files=("c.py",), config=Config(root=tmp_path)),
         secrets.Options(extra_allowed=(r"^hf_TESTKEY",), generic=False),
     )
     assert result.findings == ()
+
+
+def test_options_from_toml_and_bad_regex(tmp_path: Path) -> None:
+    from mlwarden.config import parse_config
+    from mlwarden.errors import UsageError
+
+    table = {"secrets": {"baseline": "ci/b.json", "extra-allowed": ["^x"], "generic": False}}
+    config = parse_config(table, root=tmp_path)
+    options = config.options("secrets", secrets.Options)
+    assert options == secrets.Options(baseline="ci/b.json", extra_allowed=("^x",), generic=False)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    ctx = ScanContext(root=tmp_path, files=("a.py",), config=config)
+    with pytest.raises(UsageError):
+        secrets.run(ctx, secrets.Options(extra_allowed=("(",)))

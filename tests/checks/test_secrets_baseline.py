@@ -78,8 +78,9 @@ def test_import_detect_secrets_baseline(repo: Path) -> None:
     key = F.token("aws")
     write(repo, "aws.cfg", f"[default]\naws_access_key_id = {key}\n")
     exe = Path(sys.executable).with_name("detect-secrets")
-    scanned = subprocess.run([str(exe), "scan", "aws.cfg"], cwd=repo, capture_output=True,
-                             text=True, check=True)
+    scanned = subprocess.run(
+        [str(exe), "scan", "aws.cfg"], cwd=repo, capture_output=True, text=True, check=True
+    )
     (repo / ".secrets.baseline").write_text(scanned.stdout)
     assert hook(repo, "aws.cfg").findings != ()
     assert baseline.main(["import", ".secrets.baseline"]) == 0

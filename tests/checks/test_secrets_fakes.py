@@ -67,8 +67,9 @@ class Fakes:
             "deepseek": lambda: "sk-" + h(32),
             "comet": lambda: c(25),
             "neptune": lambda: "eyJhcGlfYWRkcmVzcyI6" + c(120, ALNUM + "+/") + "==",
-            "slack": lambda: "xoxb-" + c(12, string.digits) + "-" + c(13, string.digits)
-            + "-" + c(24),
+            "slack": lambda: (
+                "xoxb-" + c(12, string.digits) + "-" + c(13, string.digits) + "-" + c(24)
+            ),
             "stripe": lambda: "sk_" + "live_" + c(32),
             "password": lambda: c(6) + "!" + c(6, string.digits) + "Qz",
             "generic": lambda: c(32),

@@ -47,8 +47,9 @@ def test_key_added_then_removed_in_the_range_is_still_caught(repo: Path) -> None
     leaked = commit(repo, {"train.py": f"import os\n\nclient = OpenAI(api_key='{key}')\n"}, "oops")
     commit(repo, {"train.py": "import os\n\nclient = OpenAI()\n"}, "remove key")
     result = scan_range(repo, f"{base}..HEAD")
-    got = [(f.rule_id, f.location.path, f.location.line, f.location.commit)
-           for f in result.findings]
+    got = [
+        (f.rule_id, f.location.path, f.location.line, f.location.commit) for f in result.findings
+    ]
     assert got == [("SEC002", "train.py", 3, leaked)]
     assert key not in result.findings[0].message
 
@@ -72,15 +73,22 @@ def test_new_branch_scans_commits_no_remote_has(repo: Path, tmp_path: Path) -> N
     new = commit(repo, {"gen.py": f"#\nREPLICATE_API_TOKEN = '{key}'\n"}, "feature work")
     result = scan_range(repo, f"{ZERO}..HEAD")
     assert [(f.rule_id, f.location.path, f.location.commit) for f in result.findings] == [
-        ("SEC004", "gen.py", new)]
+        ("SEC004", "gen.py", new)
+    ]
     assert old != new
     assert scan_range(repo, f"{new}..{ZERO}").findings == ()  # a branch deletion
 
 
 def test_ignore_comment_in_the_commit_silences_its_finding(repo: Path) -> None:
     base = git(repo, "rev-parse", "HEAD").stdout.strip()
-    commit(repo, {"t.py": f"# mlwarden: ignore[SEC008]\nKEY = '{F.token('groq')}'\n"
-                          f"OTHER = '{F.token('groq')}'\n"}, "keys")
+    commit(
+        repo,
+        {
+            "t.py": f"# mlwarden: ignore[SEC008]\nKEY = '{F.token('groq')}'\n"
+            f"OTHER = '{F.token('groq')}'\n"
+        },
+        "keys",
+    )
     result = scan_range(repo, f"{base}..HEAD")
     assert [(f.rule_id, f.location.line) for f in result.findings] == [("SEC008", 3)]
 
@@ -96,7 +104,9 @@ def test_cli_commit_range_and_bad_range(repo: Path) -> None:
     sha = commit(repo, {"k.env": f"#\nKAGGLE_KEY={F.token('kaggle')}\n"}, "kaggle")
     done = run_mlwarden(repo, "scan", "--hook", "secrets", "--commits", f"{base}..HEAD")
     assert done.returncode == 1
-    assert done.stdout.startswith("k.env:2:") and "SEC007" in done.stdout and sha[:12] in done.stdout
+    assert (
+        done.stdout.startswith("k.env:2:") and "SEC007" in done.stdout and sha[:12] in done.stdout
+    )
     bad = run_mlwarden(repo, "scan", "--hook", "secrets", "--commits", "nope..HEAD")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
@@ -117,7 +127,12 @@ def test_through_pre_commit_with_a_local_hook(repo: Path, tmp_path: Path) -> Non
     git(repo, "add", "-A")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--files", "ok.py",
-                           "bad.env"], cwd=repo, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--files", "ok.py", "bad.env"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "bad.env:2:" in done.stdout and "SEC012" in done.stdout and key not in done.stdout

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlwarden.checks.bandit_rules import BY_ID, CATALOG, ML_PROFILE, to_rule
+from mlwarden.checks.bandit_engine import BanditIssue, run_bandit
+from mlwarden.checks.bandit_rules import BY_ID, CATALOG, ML_PROFILE, BanditTest, to_rule
 from mlwarden.checks.bandit_source import Source, load_sources, locate, syntax_error
 from mlwarden.errors import UsageError
 from mlwarden.findings import (
@@ -81,8 +82,6 @@ def rules() -> tuple[Rule, ...]:
 
 
 def run(ctx: ScanContext, options: Options) -> HookResult:
-    from mlwarden.checks.bandit_engine import run_bandit
-
     sources, errors = load_sources(ctx, NAME)
     tests = options.selected_tests()
     if not sources or not tests:
@@ -102,42 +101,47 @@ def run(ctx: ScanContext, options: Options) -> HookResult:
     findings: list[Finding] = []
     seen: dict[tuple[str, str, str], int] = {}
     for issue in result.issues:
-        found_in = by_scan_path.get(issue.fname)
-        test = BY_ID.get(issue.test_id)
+        found_in, test = by_scan_path.get(issue.fname), BY_ID.get(issue.test_id)
         if found_in is None or test is None:
             continue
-        severity, confidence = _level(issue.severity, test.severity), _confidence(issue.confidence)
-        if severity < min_sev or confidence < min_conf:
-            continue
-        text = issue.text.strip()
-        if issue.test_id in _PASSWORD_TESTS:
-            value = _PASSWORD_TEXT.match(text)
-            if value and _SPECIAL_TOKEN.match(value.group(1)):
-                continue
-            # The message must never carry the secret itself.
-            text = "Possible hardcoded password (value redacted)"
-        location, prefix = locate(found_in, issue)
-        line_text = found_in.line_text(issue.line).strip()
-        key = (issue.test_id, found_in.path, line_text)
-        seen[key] = seen.get(key, 0) + 1
-        digest = hashlib.sha256(line_text.encode("utf-8", "surrogateescape")).hexdigest()
-        findings.append(
-            Finding(
-                rule_id=issue.test_id,
-                message=f"{prefix}{text.rstrip('.')}; {test.fix}",
-                location=location,
-                severity=severity,
-                confidence=confidence,
-                fingerprint=make_fingerprint(issue.test_id, found_in.path, digest, str(seen[key])),
-                hook=NAME,
-            )
-        )
+        finding = _to_finding(issue, found_in, test, seen)
+        if finding and finding.severity >= min_sev and finding.confidence >= min_conf:
+            findings.append(finding)
     for scan_path, reason in result.skipped:
         skipped = by_scan_path.get(scan_path)
         if skipped is not None:
             errors.append(ScanError(skipped.path, syntax_error(skipped) or reason, NAME))
     findings.sort(key=Finding.sort_key)
     return HookResult(tuple(findings), tuple(sorted(errors)))
+
+
+def _to_finding(
+    issue: BanditIssue, source: Source, test: BanditTest, seen: dict[tuple[str, str, str], int]
+) -> Finding | None:
+    """The common finding for a bandit issue, or None for a tokenizer special token."""
+    text = issue.text.strip()
+    if issue.test_id in _PASSWORD_TESTS:
+        value = _PASSWORD_TEXT.match(text)
+        if value and _SPECIAL_TOKEN.match(value.group(1)):
+            return None
+        # The message must never carry the secret itself.
+        text = "Possible hardcoded password (value redacted)"
+    location, prefix = locate(source, issue)
+    # Identity without the line number: the hashed source line, and which of its
+    # identical twins in the file this is.
+    line_text = source.line_text(issue.line).strip()
+    key = (issue.test_id, source.path, line_text)
+    seen[key] = seen.get(key, 0) + 1
+    digest = hashlib.sha256(line_text.encode("utf-8", "surrogateescape")).hexdigest()
+    return Finding(
+        rule_id=issue.test_id,
+        message=f"{prefix}{text.rstrip('.')}; {test.fix}",
+        location=location,
+        severity=_level(issue.severity, test.severity),
+        confidence=_confidence(issue.confidence),
+        fingerprint=make_fingerprint(issue.test_id, source.path, digest, str(seen[key])),
+        hook=NAME,
+    )
 
 
 def _level(text: str, default: Severity) -> Severity:

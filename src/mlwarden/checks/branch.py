@@ -98,6 +98,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _push_input(
+    args: argparse.Namespace, root: Path, env: Mapping[str, str]
+) -> tuple[tuple[RefUpdate, ...] | None, str | None]:
+    """(the pushed refs, the remote name), or (None, None) at the pre-commit stage.
+
+    Raises PushInputError for stdin that is not git's pre-push format.
+    """
+    if args.stdin:
+        return parse_push_lines(sys.stdin.read()), args.remote
+    if env.get("PRE_COMMIT_REMOTE_BRANCH"):
+        remote = env.get("PRE_COMMIT_REMOTE_NAME") or args.remote
+        return updates_from_pre_commit_env(root, env), remote
+    return None, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from mlwarden.checks import branch_scan
     from mlwarden.config import load_config
@@ -114,32 +129,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         options = config.options(NAME, Options)
-    except UsageError as exc:
-        print(f"mlwarden: {exc}", file=sys.stderr)
+        updates, remote = _push_input(args, root, os.environ)
+    except (UsageError, PushInputError) as exc:
+        print(f"mlwarden-branch-guard: {exc}", file=sys.stderr)
         return 2
 
-    env = os.environ
-    if args.stdin:
-        try:
-            updates = parse_push_lines(sys.stdin.read())
-        except PushInputError as exc:
-            print(f"mlwarden-branch-guard: {exc}", file=sys.stderr)
-            return 2
-        remote = args.remote
-    elif env.get("PRE_COMMIT_REMOTE_BRANCH"):
-        updates = updates_from_pre_commit_env(root, env)
-        remote = env.get("PRE_COMMIT_REMOTE_NAME") or args.remote
-    else:
-        updates = None
-        remote = None
-
     if updates is None:
-        findings = () if in_ci(env) else check_commit(root, options)
+        findings = () if in_ci(os.environ) else check_commit(root, options)
     else:
         findings = check_push(root, updates, options)
-    shown = [
-        f for f in findings if f.rule_id not in config.disable and f.severity >= config.min_severity
-    ]
+    disabled = {rule_id.upper() for rule_id in config.disable}
+    shown = [f for f in findings if f.rule_id not in disabled and f.severity >= config.min_severity]
     for finding in shown:
         print(format_finding(finding))
     status = 1 if shown else 0

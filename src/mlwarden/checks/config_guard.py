@@ -21,10 +21,11 @@ from pathlib import PurePosixPath
 
 from mlwarden.checks import config_guard_owners as owners
 from mlwarden.checks import config_guard_precommit as precommit
+from mlwarden.checks import config_guard_self as self_config
 from mlwarden.checks import config_guard_sources as sources
 from mlwarden.checks import config_guard_workflows as workflows
 from mlwarden.checks.config_guard_common import Hit
-from mlwarden.checks.config_guard_git import read_versions, tracked_files
+from mlwarden.checks.config_guard_git import read_many, tracked_files
 from mlwarden.checks.config_guard_rules import CFG012, RULES
 from mlwarden.checks.config_guard_yaml import YamlError
 from mlwarden.files import Skipped, read_text
@@ -53,6 +54,7 @@ class Options:
     allowed_hosts: tuple[str, ...] = ()
     workflow_permissions_required: bool = True
     codeowners_required: bool = True
+    zizmor: bool = True  # merge zizmor's offline findings when zizmor is on PATH
 
 
 def rules() -> tuple[Rule, ...]:
@@ -71,10 +73,14 @@ def _repo_path(ctx: ScanContext, path: str) -> str:
 def _kind(repo_path: str) -> str | None:
     if GITHUB_WORKFLOW.match(repo_path):
         return "github"
+    if PurePosixPath(repo_path).name in ("action.yml", "action.yaml"):
+        return "github-action"
     if GITLAB_CI.search(repo_path):
         return "gitlab"
     if repo_path == PRE_COMMIT_CONFIG:
         return "pre-commit"
+    if PurePosixPath(repo_path).name == ".mlwarden.toml":
+        return "mlwarden"
     if sources.extractor(repo_path) is not None:
         return "index"
     if repo_path.endswith(".dvc/config") or repo_path.endswith("wandb/settings"):
@@ -131,11 +137,17 @@ def _hits(
         return workflows.github_workflow(
             new, require_permissions=options.workflow_permissions_required
         )
+    if kind == "github-action":
+        return workflows.github_action(new)
     if kind == "gitlab":
         return workflows.gitlab_ci(new)
     if kind == "pre-commit":
         return precommit.check(new, old, repo.tracked_code())
+    if kind == "mlwarden":
+        return self_config.check(repo_path, new, old)
     hits = []
+    if repo_path.endswith("pyproject.toml"):
+        hits += self_config.check(repo_path, new, old)
     if kind == "index":
         hits += sources.check_indexes(repo_path, new, old, options.allowed_indexes)
     if kind in ("index", "remote", "maybe-remote"):
@@ -155,44 +167,69 @@ def _finding(path: str, hit: Hit, text: str) -> Finding:
     )
 
 
-def run(ctx: ScanContext, options: Options) -> HookResult:
-    findings: list[Finding] = []
+def _select(ctx: ScanContext) -> tuple[dict[str, tuple[str, str]], list[ScanError]]:
+    """path -> (repo path, kind) of the files config-guard watches among `ctx.files`."""
+    chosen: dict[str, tuple[str, str]] = {}
     errors: list[ScanError] = []
-    repo = _Repo(ctx)
-    max_bytes = ctx.config.max_file_size
     for path in ctx.files:
         repo_path = _repo_path(ctx, path)
         kind = _kind(repo_path)
-        if kind is None:
+        if kind in (None, "maybe-remote"):
+            # A project scanned on its own from a subfolder of a bigger repository
+            # (`mlwarden scan .` in examples/ml-project): its own .github/workflows count.
+            kind = _kind(PurePosixPath(path).as_posix()) or kind
+        if kind == "maybe-remote":
+            # Many YAML/TOML files, few name an ML endpoint: look before asking git.
+            try:
+                text = read_text(path, max_bytes=ctx.config.max_file_size, root=ctx.root).text
+            except Skipped as exc:
+                if not exc.quiet:
+                    errors.append(exc.as_error(NAME))
+                continue
+            if not sources.ML_URI_KEY.search(text):
+                continue
+        if kind is not None:
+            chosen[path] = (repo_path, kind)
+    return chosen, errors
+
+
+def run(ctx: ScanContext, options: Options) -> HookResult:
+    findings: list[Finding] = []
+    chosen, errors = _select(ctx)
+    repo = _Repo(ctx)
+    versions_of = read_many(
+        tuple(chosen), root=ctx.root, commits=ctx.commits, max_bytes=ctx.config.max_file_size
+    )
+    audited: list[str] = []  # GitHub workflows and actions that parsed, for zizmor
+    for path, (repo_path, kind) in chosen.items():
+        versions = versions_of[path]
+        if isinstance(versions, Skipped):
+            if not versions.quiet:
+                errors.append(versions.as_error(NAME))
             continue
         try:
-            if kind == "maybe-remote":
-                # Many YAML/TOML files, few name an ML endpoint: look before asking git.
-                text = read_text(path, max_bytes=max_bytes, root=ctx.root).text
-                if not sources.ML_URI_KEY.search(text):
-                    continue
-            versions = read_versions(path, root=ctx.root, commits=ctx.commits, max_bytes=max_bytes)
             hits = _hits(kind, repo_path, versions.new, versions.old, options, repo)
-        except Skipped as exc:
-            if not exc.quiet:
-                errors.append(exc.as_error(NAME))
-            continue
         except (YamlError, sources.ParseError) as exc:
             errors.append(ScanError(path, str(exc), NAME))
             continue
-        if kind not in ("maybe-remote",) and options.codeowners_required:
+        if kind != "maybe-remote" and options.codeowners_required:
             rules_ = repo.owner_rules()
             if rules_ is not None and not owners.owners_of(rules_, repo_path):
-                hits.append(
-                    Hit(
-                        CFG012,
-                        1,
-                        f"{repo_path} controls the pipeline but no CODEOWNERS "
-                        f"rule gives it an owner; add e.g. `/{repo_path} @org/security`",
-                        "unowned",
-                    )
+                message = (
+                    f"{repo_path} controls the pipeline but no CODEOWNERS rule gives it an "
+                    f"owner; add e.g. `/{repo_path} @org/security`"
                 )
+                hits.append(Hit(CFG012, 1, message, "unowned"))
         findings.extend(_finding(path, hit, versions.new) for hit in hits)
+        if kind in ("github", "github-action"):
+            audited.append(path)
+    # zizmor reads the working tree: with --commits that is not the version we checked.
+    if options.zizmor and audited and ctx.commits is None:
+        from mlwarden.checks.config_guard_zizmor import run_zizmor
+
+        extra, extra_errors = run_zizmor(audited)
+        findings.extend(extra)
+        errors.extend(extra_errors)
     return HookResult(findings=tuple(findings), errors=tuple(errors))
 
 

@@ -247,7 +247,8 @@ CFG012 = _rule(
     "A pipeline configuration file is not covered by `CODEOWNERS`.",
     RuleDoc(
         what="When the repository has a `CODEOWNERS`, flags the files config-guard watches "
-        "(workflows, hook config, package sources, ML remotes, CODEOWNERS itself) that no "
+        "(workflows, hook config, mlwarden config, package sources, ML remotes, CODEOWNERS "
+        "itself) that no "
         "rule assigns an owner.",
         why="Without an owner, required reviews do not apply to the files that control CI, "
         "dependencies and data.",
@@ -259,6 +260,45 @@ CFG012 = _rule(
         ),
     ),
     (284,),
+)
+
+CFG013 = _rule(
+    "CFG013",
+    "zizmor-finding",
+    Severity.MEDIUM,
+    Confidence.MEDIUM,
+    "A finding of zizmor's offline audits on a GitHub workflow (only when zizmor is installed).",
+    RuleDoc(
+        what="When `zizmor` is on PATH (and `zizmor = true`, the default), config-guard runs its "
+        "offline audits on the workflows it checks and reports what our own rules do not "
+        "already cover (e.g. `artipacked`, `cache-poisoning`, `bot-conditions`). The message "
+        "names zizmor's audit; the severity is zizmor's.",
+        why="zizmor audits more GitHub Actions patterns than config-guard; merging its findings "
+        "keeps one report and one suppression syntax. config-guard's rules stand without it.",
+        example="- uses: actions/checkout@v4   # zizmor artipacked: credentials persisted",
+        instead="- uses: actions/checkout@v4\n  with:\n    persist-credentials: false",
+        references=("https://docs.zizmor.sh/audits/",),
+    ),
+    (693,),
+)
+
+CFG014 = _rule(
+    "CFG014",
+    "mlwarden-config-weakened",
+    Severity.MEDIUM,
+    Confidence.HIGH,
+    "A change to `[tool.mlwarden]` disables rules, excludes files or loosens a hook.",
+    RuleDoc(
+        what="Compares `[tool.mlwarden]` (in `pyproject.toml` or `.mlwarden.toml`) with HEAD "
+        "and flags newly disabled rules, new `exclude` patterns, a higher `min-severity`, and "
+        "changed hook options (an added allowed index, fewer protected branches).",
+        why="Loosening the guard's configuration in the same commit as the change it would "
+        "have stopped switches it off while it still looks installed.",
+        example='[tool.mlwarden]\ndisable = ["SEC001"]\nexclude = ["src/"]',
+        instead="x = load()  # mlwarden: ignore[SEC001]   (one finding, in review)",
+        references=("https://pre-commit.com/#regular-expressions",),
+    ),
+    (693,),
 )
 
 RULES: tuple[Rule, ...] = (
@@ -274,4 +314,6 @@ RULES: tuple[Rule, ...] = (
     CFG010,
     CFG011,
     CFG012,
+    CFG013,
+    CFG014,
 )

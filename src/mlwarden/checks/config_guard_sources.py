@@ -147,8 +147,14 @@ EXTRACTORS: dict[str, Callable[[str], Iterator[str]]] = {
 }
 
 
+CONDA_ENV_FILE = re.compile(r"environment[^/]*\.ya?ml")  # environment-gpu.yml too
+
+
 def extractor(path: str) -> Callable[[str], Iterator[str]] | None:
-    return EXTRACTORS.get(PurePosixPath(path).name)
+    name = PurePosixPath(path).name
+    if CONDA_ENV_FILE.fullmatch(name):
+        return conda_env
+    return EXTRACTORS.get(name)
 
 
 def _normal(value: str) -> str:

@@ -11,57 +11,12 @@ from collections.abc import Iterator
 
 from yaml.nodes import MappingNode, Node
 
+from mlwarden.checks import config_guard_scripts as scripts
 from mlwarden.checks import config_guard_yaml as y
 from mlwarden.checks.config_guard_common import Hit
-from mlwarden.checks.config_guard_rules import (
-    CFG001,
-    CFG002,
-    CFG003,
-    CFG004,
-    CFG005,
-    CFG006,
-)
+from mlwarden.checks.config_guard_rules import CFG001, CFG002, CFG003, CFG004, CFG005
 
 PRIVILEGED_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
-EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
-EVENT_PATH = re.compile(r"github\.event((?:\.[A-Za-z0-9_-]+|\[[^\]]*\]|\.\*)+)|github\.head_ref")
-# Leaves an attacker cannot turn into shell syntax: numbers, ids, shas, booleans, dates.
-SAFE_LEAVES = frozenset(
-    {
-        "number",
-        "id",
-        "node_id",
-        "sha",
-        "head_sha",
-        "before",
-        "after",
-        "draft",
-        "merged",
-        "created_at",
-        "updated_at",
-        "closed_at",
-        "merged_at",
-        "run_id",
-        "run_number",
-        "run_attempt",
-        "additions",
-        "deletions",
-        "changed_files",
-        "commits",
-        "forced",
-        "size",
-        "comments",
-        "review_comments",
-        "workflow_id",
-        "check_suite_id",
-        "installation",
-        "author_association",
-        "state",
-        "locked",
-        "private",
-        "fork",
-    }
-)
 PR_HEAD = re.compile(
     r"github\.event\.pull_request\.head\.|github\.head_ref|github\.event\.workflow_run\.head_|"
     r"refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.number"
@@ -70,26 +25,10 @@ PR_CHECKOUT_COMMAND = re.compile(
     r"\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout)\b.*"
     r"(?:pull/|head_ref|pull_request\.head)"
 )
-SECRET_EXPR = re.compile(r"\$\{\{\s*secrets\.[A-Za-z0-9_]+\s*\}\}")
-ALL_SECRETS = re.compile(r"toJSON\(\s*secrets\s*\)", re.IGNORECASE)
-ECHO = re.compile(r"^\s*(?:echo|printf)\b")
-TOKENISH_VAR = re.compile(
-    r"\$\{?[A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|"
-    r"ACCESS_KEY|PRIVATE_KEY)[A-Za-z0-9_]*\}?",
-    re.IGNORECASE,
-)
-PIPE_TO_SHELL = re.compile(
-    r"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)?"
-    r"(?:ba|z|da|k|fi)?sh\b|\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?python[0-9.]*\b|"
-    r"\b(?:ba|z)?sh\s+(?:-c\s+)?[\"']?\$\(\s*(?:curl|wget)\b|"
-    r"\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b|\biex\b.*\b(?:iwr|Invoke-WebRequest)\b"
-)
 
 
 def _triggers(root: Node) -> set[str]:
-    on = y.get(root, "on")
-    if on is None:
-        on = y.get(root, "true")  # a loader that read `on` as YAML 1.1 true
+    on = y.get(root, "on")  # composed, not loaded: the key stays "on", not YAML 1.1 True
     names = {y.scalar(n) or "" for n in y.strings(on)}
     names |= {name for name, _, _ in y.pairs(on)}
     return names
@@ -99,66 +38,6 @@ def _steps(root: Node) -> Iterator[tuple[str, Node]]:
     for job_name, _, job in y.pairs(y.get(root, "jobs")):
         for step in y.items(y.get(job, "steps")):
             yield job_name, step
-
-
-def _tainted_expressions(text: str) -> Iterator[str]:
-    for match in EXPRESSION.finditer(text):
-        expression = match.group(1)
-        for path in EVENT_PATH.finditer(expression):
-            if path.group(0) == "github.head_ref":
-                yield "github.head_ref"
-                continue
-            leaf = re.split(r"[.\[\]'\"]+", path.group(1).strip(".[]'\""))[-1]
-            if leaf not in SAFE_LEAVES:
-                yield path.group(0)
-
-
-def _script_hits(node: Node, where: str) -> Iterator[Hit]:
-    """Injection, secret exposure and pipe-to-shell in one `run:` / `script:` value."""
-    for number, text in y.text_lines(node):
-        for expr in dict.fromkeys(_tainted_expressions(text)):
-            yield Hit(
-                CFG002,
-                number,
-                f"{where}: `{expr}` is expanded into the script, where "
-                "an attacker-chosen value runs as code; pass it through `env:` and use "
-                "the shell variable instead",
-                f"inject:{expr}",
-                expr,
-            )
-        yield from _shell_line_hits(number, text, where)
-
-
-def _shell_line_hits(number: int, text: str, where: str) -> Iterator[Hit]:
-    if PIPE_TO_SHELL.search(text):
-        yield Hit(
-            CFG006,
-            number,
-            f"{where}: downloaded code is run unverified; download to a "
-            "file, check its sha256, then run it",
-            f"pipe:{text.strip()}",
-        )
-    if ALL_SECRETS.search(text):
-        yield Hit(
-            CFG005,
-            number,
-            f"{where}: `toJSON(secrets)` exposes every secret; pass only "
-            "the one a step needs through `env:`",
-            "all-secrets",
-        )
-    elif (
-        ECHO.match(text)
-        and "|" not in text
-        and ">" not in text
-        and (SECRET_EXPR.search(text) or TOKENISH_VAR.search(text))
-    ):
-        yield Hit(
-            CFG005,
-            number,
-            f"{where}: a secret is printed to the log (masking fails on "
-            "any transformation); do not echo secrets",
-            f"echo:{text.strip()}",
-        )
 
 
 def github_workflow(text: str, *, require_permissions: bool) -> list[Hit]:
@@ -214,7 +93,8 @@ def github_workflow(text: str, *, require_permissions: bool) -> list[Hit]:
         with_ = y.get(step, "with")
         run = y.get(step, "run")
         if privileged and uses.startswith("actions/checkout@"):
-            ref = y.get(with_, "ref")
+            # `ref:` the PR's commit, or `repository:` the fork it comes from.
+            ref = y.get(with_, "ref") or y.get(with_, "repository")
             if ref is not None and PR_HEAD.search(y.scalar(ref) or ""):
                 checked_out_pr.add(job_name)
                 hits.append(
@@ -225,6 +105,7 @@ def github_workflow(text: str, *, require_permissions: bool) -> list[Hit]:
                         "privileged workflow (pull_request_target/workflow_run); run "
                         "untrusted code under `on: pull_request` instead",
                         "checkout",
+                        y.scalar(ref) or "",
                     )
                 )
         if (
@@ -253,11 +134,22 @@ def github_workflow(text: str, *, require_permissions: bool) -> list[Hit]:
                 )
             )
         if run is not None:
-            hits.extend(_script_hits(run, where))
+            hits.extend(scripts.script_hits(run, where))
         if uses.startswith("actions/github-script@"):
             script = y.get(with_, "script")
             if script is not None:
-                hits.extend(h for h in _script_hits(script, where) if h.rule is CFG002)
+                hits.extend(h for h in scripts.script_hits(script, where) if h.rule is CFG002)
+    return hits
+
+
+def github_action(text: str) -> list[Hit]:
+    """A composite action (`action.yml`): its `run:` steps, same script checks."""
+    root = y.compose(text)
+    hits: list[Hit] = []
+    for step in y.items(y.get(y.get(root, "runs"), "steps")):
+        run = y.get(step, "run")
+        if run is not None:
+            hits.extend(scripts.script_hits(run, "composite action"))
     return hits
 
 
@@ -283,5 +175,5 @@ def gitlab_ci(text: str) -> list[Hit]:
         for key in ("script", "before_script", "after_script"):
             for node in y.strings(y.get(job, key)):
                 for number, text_line in y.text_lines(node):
-                    hits.extend(_shell_line_hits(number, text_line, f"job '{job_name}'"))
+                    hits.extend(scripts.shell_line_hits(number, text_line, f"job '{job_name}'"))
     return hits

@@ -20,7 +20,17 @@ from mlwarden.hooks import ScanContext
 from mlwarden.rules import Rule
 
 NAME = HOOK
-__all__ = ["NAME", "Options", "main", "rules", "run"]
+__all__ = ["MANIFEST_FILES", "NAME", "Options", "main", "rules", "run"]
+
+# The `files:` pattern of the pre-commit manifest entry: the same names `classify` picks,
+# so pre-commit does not start the hook for files it would ignore (tested to agree).
+MANIFEST_FILES = (
+    r"(?i)(^|/)((([^/]*requirements[^/]*|[^/]*constraints[^/]*)\.(txt|in))"
+    r"|requirements(\.d)?/[^/]*\.txt|pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock"
+    r"|pylock\.toml|pipfile\.lock|environment[^/]*\.ya?ml|(dockerfile|containerfile)[^/]*"
+    r"|[^/]*\.dockerfile|\.pre-commit-config\.ya?ml|\.github/workflows/[^/]*\.ya?ml"
+    r"|action\.ya?ml)$"
+)
 
 
 def rules() -> tuple[Rule, ...]:

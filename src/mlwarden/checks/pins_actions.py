@@ -5,6 +5,7 @@ config-guard owns workflow injection and permissions; this module only checks pi
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -13,9 +14,10 @@ import yaml
 from mlwarden.checks import pins_yaml as y
 from mlwarden.checks.pins_common import read
 from mlwarden.checks.pins_shell import check_pip_args, pip_commands
-from mlwarden.checks.pins_specs import SpecChecker
+from mlwarden.checks.pins_specs import BadRequirement, SpecChecker
+from mlwarden.findings import Severity
 
-_SHA = re.compile(r"[0-9a-f]{40}")
+_SHA = re.compile(r"[0-9a-fA-F]{40}")
 _VERSION_TAG = re.compile(r"^v?\d+(\.\d+)*([.\-+]?[A-Za-z0-9.\-+]*)?$")
 _BRANCHES = frozenset(
     {"main", "master", "head", "develop", "dev", "trunk", "latest", "stable", "nightly", "release"}
@@ -80,6 +82,8 @@ def scan_precommit(path: str, root: Path, max_bytes: int, specs: SpecChecker) ->
     require_sha = specs.options.precommit_require_sha
     for doc in docs or []:
         for repo in y.seq(y.get(doc, "repos")):
+            for hook in y.seq(y.get(repo, "hooks")):
+                _check_additional_dependencies(path, hook, specs)
             url = y.scalar(y.get(repo, "repo")) or ""
             rev_node = y.get(repo, "rev")
             rev = y.scalar(rev_node)
@@ -99,4 +103,28 @@ def scan_precommit(path: str, root: Path, max_bytes: int, specs: SpecChecker) ->
                 f"`rev: {rev}` for {url} is {what}: use a release tag or, safer, the commit SHA "
                 "(`pre-commit autoupdate --freeze`)",
                 f"{url}@{rev}",
+            )
+
+
+_NON_PYTHON = frozenset({"node", "golang", "rust", "ruby", "dotnet", "conda", "docker", "system"})
+
+
+def _check_additional_dependencies(path: str, hook: yaml.Node, specs: SpecChecker) -> None:
+    """Python hooks install `additional_dependencies` with pip: same rules as requirements."""
+    language = y.scalar(y.get(hook, "language")) or ""
+    if language in _NON_PYTHON:
+        return
+    for node in y.seq(y.get(hook, "additional_dependencies")):
+        value = y.scalar(node)
+        if not value or ("@" in value and "://" not in value):
+            continue  # npm-style `pkg@1.2.3` of a hook whose language is not declared here
+        # Other ecosystems' specs do not parse as PEP 508: not ours to report.
+        with contextlib.suppress(BadRequirement):
+            # A hook's own environment, not the pipeline's: low, not medium.
+            specs.check(
+                path,
+                y.line_of(node),
+                value,
+                where=" in additional_dependencies",
+                pin_severity=Severity.LOW,
             )

@@ -137,10 +137,10 @@ def is_remote(url: str) -> bool:
 def _normalise_index(url: str) -> str:
     try:
         parts = urlsplit(url.strip())
-    except ValueError:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # bad IPv6 brackets, non-numeric port
         return url.strip().rstrip("/").lower()
     host = (parts.hostname or "").lower()
-    port = f":{parts.port}" if parts.port else ""
     return f"{parts.scheme.lower()}://{host}{port}{parts.path.rstrip('/')}"
 
 

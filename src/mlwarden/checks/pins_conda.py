@@ -10,7 +10,8 @@ import yaml
 
 from mlwarden.checks import pins_yaml as y
 from mlwarden.checks.pins_common import check_index_url, read, redact
-from mlwarden.checks.pins_requirements import check_index_option, iter_options, split_tokens
+from mlwarden.checks.pins_reqfile import iter_options, split_tokens
+from mlwarden.checks.pins_requirements import check_index_option
 from mlwarden.checks.pins_specs import BadRequirement, SpecChecker
 
 # name, then an optional version part: "numpy=1.26.4=py311h", "numpy 1.26.4", "numpy>=1.2"

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mlwarden.checks.pins_common import read
-from mlwarden.checks.pins_requirements import check_index_option, split_tokens
+from mlwarden.checks.pins_reqfile import split_tokens
+from mlwarden.checks.pins_requirements import check_index_option
 from mlwarden.checks.pins_shell import check_pip_args, locate, pip_commands, pipes_to_shell
 from mlwarden.checks.pins_specs import SpecChecker
 
@@ -29,7 +30,7 @@ def instructions(text: str) -> Iterator[Instruction]:
         if number == 1 and (match := _ESCAPE.match(line)):
             escape = match.group(1)
         stripped = line.strip()
-        if stripped.startswith("#") or (not stripped and pending) or not stripped:
+        if not stripped or stripped.startswith("#"):
             continue
         if stripped.endswith(escape):
             pending.append((number, stripped[:-1]))

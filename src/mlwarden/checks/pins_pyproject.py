@@ -13,7 +13,7 @@ from packaging.version import InvalidVersion, Version
 
 from mlwarden.checks.pins_common import check_index_url, is_remote, read
 from mlwarden.checks.pins_lock import find_lock, locked_versions, parse_toml
-from mlwarden.checks.pins_specs import BadRequirement, SpecChecker, is_pinned
+from mlwarden.checks.pins_specs import BadRequirement, SpecChecker, is_pinned, short
 
 _UNSAFE_STRATEGIES = ("unsafe-best-match", "unsafe-first-match")
 
@@ -190,7 +190,7 @@ def _check_dependencies(
             spec = specs.check(path, line, dep, pin_rule=None)
             req = Requirement(dep)
         except (BadRequirement, InvalidRequirement) as exc:
-            specs.sink.error(path, f"line {line}: not a valid dependency {dep!r}: {exc}")
+            specs.sink.error(path, f"line {line}: not a valid dependency {short(dep)!r}: {exc}")
             continue
         if spec.kind == "index" and canonicalize_name(req.name) != own:
             ranged.append((req, line))

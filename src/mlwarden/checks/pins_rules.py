@@ -11,8 +11,9 @@ _PIP_HASH = "https://pip.pypa.io/en/stable/topics/secure-installs/"
 _TORCHTRITON = "https://pytorch.org/blog/compromised-nightly-dependency/"
 _SCORECARD = "https://github.com/ossf/scorecard/blob/main/docs/checks.md#pinned-dependencies"
 _GH_HARDEN = "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions"
-_TJ = "https://www.cisa.gov/news-events/alerts/2025/03/18/supply-chain-compromise-third-party-tj-actionschanged-files-cve-2025-30066-and-reviewdogaction-setup-cve-2025-30154"
+_TJ = "https://github.com/advisories/GHSA-mrrh-fwg8-r2c3"
 _UV_IDX = "https://docs.astral.sh/uv/configuration/indexes/"
+_PSRT_2017 = "https://mail.python.org/pipermail/security-announce/2017-September/000000.html"
 
 
 def _rule(
@@ -50,7 +51,8 @@ RULES: tuple[Rule, ...] = (
         "include with `-r`/`-c`, and conda `pip:` sections, whose version is a range, a "
         "wildcard (`==1.*`) or missing. A name pinned by a `-c` constraints file of the same "
         "include graph counts as pinned. `*.in` files (pip-compile inputs) are not checked "
-        "for pins.",
+        "for pins. Python hooks' `additional_dependencies` in `.pre-commit-config.yaml` are "
+        "checked too, at low severity (they only reach the hook's own environment).",
         "An unpinned requirement installs whatever is newest at install time: a hijacked or "
         "broken release reaches training and serving without any change in the repository.",
         "numpy>=1.24\ntransformers",
@@ -77,7 +79,8 @@ RULES: tuple[Rule, ...] = (
         "extra-index",
         Severity.HIGH,
         "A package index or find-links URL is searched next to PyPI and is not allow-listed.",
-        "Reports `--extra-index-url`, remote `--find-links`, `[tool.uv] extra-index-url`, "
+        "Reports `--extra-index-url`, remote `--find-links`, `PIP_EXTRA_INDEX_URL`, "
+        "`[tool.uv] extra-index-url`, "
         "non-explicit `[[tool.uv.index]]`, `[[tool.poetry.source]]` and `[[tool.pdm.source]]` "
         "entries whose URL is not under `allowed-indexes`.",
         "pip picks the highest version across all indexes: anyone can publish the internal "
@@ -232,8 +235,9 @@ RULES: tuple[Rule, ...] = (
         Severity.MEDIUM,
         "A `pip install` in a Dockerfile or CI step installs unpinned names.",
         "Reports `pip install`, `python -m pip install` and `uv pip install` of names without "
-        "`==` in Dockerfile `RUN` and workflow `run:` steps. Index options on these commands "
-        "are checked like requirement files.",
+        "`==` in Dockerfile `RUN` and workflow `run:` steps, `pip install --upgrade pip` "
+        "included. Index options on these commands, and `PIP_*`/`UV_*` index variables in "
+        "Dockerfile `ENV`/`ARG`, are checked like requirement files.",
         "The image or the CI run installs whatever is newest.",
         "RUN pip install transformers accelerate",
         "COPY requirements.txt .\nRUN pip install --require-hashes -r requirements.txt",
@@ -289,7 +293,7 @@ RULES: tuple[Rule, ...] = (
         "Typosquats of AI SDK names appear on PyPI every month and run code at install time.",
         "transfomers==4.44.2",
         "transformers==4.44.2",
-        ("https://blog.phylum.io/tag/typosquatting/",),
+        (_PSRT_2017,),
         cwe=(506, 829),
         confidence=Confidence.MEDIUM,
     ),
@@ -303,7 +307,7 @@ RULES: tuple[Rule, ...] = (
         "These names install malware, or nothing useful, from PyPI.",
         "torchtriton\nsklearn",
         "pytorch-triton   # from the PyTorch index only\nscikit-learn==1.5.2",
-        (_TORCHTRITON, "https://github.com/scikit-learn/sklearn-pypi-package"),
+        (_TORCHTRITON, "https://github.com/scikit-learn/sklearn-pypi-package", _PSRT_2017),
         cwe=(506,),
     ),
 )

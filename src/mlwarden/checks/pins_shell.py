@@ -6,7 +6,8 @@ import contextlib
 import re
 from collections.abc import Iterator
 
-from mlwarden.checks.pins_requirements import check_index_option, iter_options, split_tokens
+from mlwarden.checks.pins_reqfile import iter_options, split_tokens
+from mlwarden.checks.pins_requirements import check_index_option
 from mlwarden.checks.pins_specs import BadRequirement, SpecChecker
 
 _SEPARATORS = re.compile(r"&&|\|\||;|\||\n|\$\(|`|\)")
@@ -115,7 +116,7 @@ def _pip_args(text: str) -> Iterator[list[str]]:
 def check_pip_args(specs: SpecChecker, path: str, lines: Lines, args: list[str]) -> None:
     """Index options and unpinned names (PIN015) on one `pip install` command."""
     sink, options = specs.sink, specs.options
-    tokens = _explode_short(args)
+    tokens = _drop_plain_flags(args)
     for name, value in iter_options(tokens):
         if name in ("--index-url", "--extra-index-url", "--find-links", "--trusted-host"):
             line = locate(lines, value or name)
@@ -142,7 +143,7 @@ def check_pip_args(specs: SpecChecker, path: str, lines: Lines, args: list[str])
         editable = False
 
 
-def _explode_short(args: list[str]) -> list[str]:
+def _drop_plain_flags(args: list[str]) -> list[str]:
     out: list[str] = []
     for tok in args:
         if tok in ("-U", "-q", "-qq", "-v", "-vv", "--upgrade", "--user", "--no-cache-dir"):

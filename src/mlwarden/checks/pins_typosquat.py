@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from packaging.utils import canonicalize_name
 
 from mlwarden.checks.pins_common import Options, Sink
+from mlwarden.findings import Severity
 
 _LONG = 12  # names this long also match at two edits
 _MIN = 5  # shorter popular names produce too many legitimate neighbours
@@ -92,6 +93,7 @@ class NameChecker:
         self.popular = frozenset(canonicalize_name(n) for n in popular)
         self.bad = bad
         self._squashed = {p.replace("-", ""): p for p in self.popular}
+        self._longest = max((len(p) for p in self.popular), default=0)
         self._index: dict[str, set[str]] | None = None  # built on first need (~20 ms)
         self._cache: dict[str, str | None] = {}
 
@@ -123,7 +125,7 @@ class NameChecker:
         return result
 
     def _lookalike(self, name: str) -> str | None:
-        if name in self.popular or len(name) < 4:
+        if name in self.popular or len(name) < 4 or len(name) > self._longest + 8:
             return None
         squashed = self._squashed.get(name.replace("-", ""))
         if squashed:
@@ -136,6 +138,8 @@ class NameChecker:
             base = name[: -len(suffix)] if name.endswith(suffix) else ""
             if len(base) >= 4 and base in self.popular:
                 return base
+        if len(name) > self._longest + 2:
+            return None  # too long to be within two edits of any listed name
         candidates: set[str] = set()
         index = self._deletion_index()
         for variant in _deletes(name, 2 if len(name) >= _LONG - 1 else 1):
@@ -165,8 +169,6 @@ def check_name(
         return
     bad = checker.bad.get(name)
     if bad is not None:
-        from mlwarden.findings import Severity
-
         sink.add(
             "PIN020",
             path,

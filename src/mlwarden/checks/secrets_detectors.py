@@ -35,8 +35,8 @@ class Detector:
     pattern: str
     literals: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
-    # "token": check the value is not a placeholder; "context": also accept plain hex;
-    # "private-key": report where the block starts, not at the key body.
+    # "token": a prefixed token; "context": a bare value anchored by a name or call
+    # (documentation only); "private-key": report where the block starts, not the body.
     kind: str = "token"
 
 
@@ -52,7 +52,10 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "SEC022",
         r"-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----"
-        r"(?:\\[rn]|\s|[A-Za-z-]{1,30}: ?[^\n\\]{0,100})*?(?P<secret>[A-Za-z0-9+/=]{40,})",
+        # Armor headers (`Proc-Type: …`) run to the end of their line, so there is one
+        # way through this loop: no backtracking blow-up on odd input.
+        r"(?:\\[rn]|\s|[A-Za-z-]{1,30}:[^\n\\]*(?:\\[rn]|\n)){0,40}?"
+        r"(?P<secret>[A-Za-z0-9+/=]{40,})",
         literals=("PRIVATE KEY",),
         kind="private-key",
     ),
@@ -266,7 +269,10 @@ URL_PATTERN = (
     r"""://(?P<userinfo>[^\s/?#@"'`<>\\]{1,300})@(?P<host>[A-Za-z0-9\[][A-Za-z0-9.:\]-]*)"""
 )
 # A line that configures a package index: credentials there are SEC031, not SEC030.
-INDEX_LINE_PATTERN = r"(?i)index[-_]url|find[-_]links|extra[-_]index|PIP_INDEX|\[\[tool\.uv\.index"
+INDEX_LINE_PATTERN = (
+    r"(?i)index[-_]url|find[-_]links|extra[-_]index|PIP_INDEX|\[\[tool\.uv\.index"
+    r"|(?:^|\s)(?:-i|-f|--index)[ =]"
+)
 
 # Secret-like names: the keyword core is matched, the full name is read backwards in
 # code (a leading `[\w.-]*` would make the regex engine try every position twice).

@@ -10,82 +10,23 @@ per-candidate Python work happens only on the few regex hits.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from mlwarden.checks import secrets_detectors as D
 from mlwarden.checks.secrets_names import is_secret_name
+from mlwarden.checks.secrets_values import (
+    plausible_literal,
+    plausible_token,
+    plausible_url_password,
+    shannon_entropy,
+)
 
-_PLACEHOLDER = re.compile(
-    r"(?i)x{5,}|\*{3,}|\.{3,}|…|0{8,}|example|placeholder|your[_-]|changeme|change[_-]me|"
-    r"redacted|dummy|<[^>]*>|\$\{|\{\{|%\("
-)
-_NOT_SECRET_VALUES = frozenset(
-    {
-        "true",
-        "false",
-        "none",
-        "null",
-        "nil",
-        "required",
-        "optional",
-        "string",
-        "str",
-        "bytes",
-        "secret",
-        "password",
-        "passwd",
-        "pass",
-        "pwd",
-        "token",
-        "changeit",
-        "undefined",
-        "empty",
-    }
-)
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\.[A-Za-z_]\w*)*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
-_WORDS_ONLY = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:[_\-. ][a-z]+)+")
-_PATH_SUFFIXES = (
-    ".json",
-    ".txt",
-    ".pem",
-    ".key",
-    ".yaml",
-    ".yml",
-    ".env",
-    ".pkl",
-    ".crt",
-    ".p12",
-    ".cfg",
-    ".ini",
-    ".toml",
-    ".py",
-    ".sh",
-)
-_WEAK_URL_PASSWORDS = frozenset(
-    {
-        "pass",
-        "password",
-        "passwd",
-        "pw",
-        "pwd",
-        "secret",
-        "changeme",
-        "xxx",
-        "****",
-        "admin",
-        "root",
-        "user",
-        "guest",
-        "test",
-        "token",
-        "example",
-    }
-)
+# What may follow an unquoted value: end of line, a comment, more CLI flags, a shell
+# continuation or separator. Anything else (`,`, `)`, ` | None`, prose) means code or docs.
+_UNQUOTED_END = re.compile(r"[ \t]*(?:$|#|\\$|&&|;|\|\||--?[A-Za-z])", re.M)
 _INDEX_LINE = re.compile(D.INDEX_LINE_PATTERN)
 _NEXTLINE_PRAGMA = re.compile(r"pragma:\s*allowlist[ -]nextline[ -]secret", re.IGNORECASE)
 _SAME_LINE_PRAGMA = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
@@ -127,54 +68,8 @@ def _generic_re() -> re.Pattern[str]:
     return re.compile(D.GENERIC_PATTERN)
 
 
-def shannon_entropy(value: str) -> float:
-    if not value:
-        return 0.0
-    size = len(value)
-    return -sum(n / size * math.log2(n / size) for n in Counter(value).values())
-
-
 def redact(secret: str) -> str:
     return secret[:4] + "…"
-
-
-def _char_classes(value: str) -> int:
-    return sum(
-        (
-            any(c.islower() for c in value),
-            any(c.isupper() for c in value),
-            any(c.isdigit() for c in value),
-            any(not c.isalnum() for c in value),
-        )
-    )
-
-
-def is_placeholder(value: str) -> bool:
-    return _PLACEHOLDER.search(value) is not None or value.lower() in _NOT_SECRET_VALUES
-
-
-def plausible_token(secret: str) -> bool:
-    """A provider-shaped match that is not an obvious placeholder (`hf_xxxx…`)."""
-    return not is_placeholder(secret) and shannon_entropy(secret) >= 2.5
-
-
-def plausible_literal(value: str, *, quoted: bool, password: bool) -> bool:
-    """Could this assigned value be a real secret rather than code, a path or a template?"""
-    if len(value) < 8 or value[0] in "$%{<#[(@!&*~/." or any(c in value for c in "({[<$"):
-        return False
-    if is_placeholder(value) or "://" in value or value.lower().endswith(_PATH_SUFFIXES):
-        return False
-    if not quoted and _IDENTIFIER.fullmatch(value):
-        return False  # an expression (`args.token`, `settings.KEY`), not a literal
-    if _WORDS_ONLY.fullmatch(value):
-        return False  # an env-var name or words (`OPENAI_API_KEY`, `my-app-secret`)
-    entropy = shannon_entropy(value)
-    classes = _char_classes(value)
-    if password:
-        return entropy >= 2.5 and classes >= 2
-    if len(value) < 16:
-        return False
-    return (entropy >= 3.0 and classes >= 2) or (len(value) >= 24 and entropy >= 3.5)
 
 
 def _name_before(text: str, start: int, end: int) -> str:
@@ -197,8 +92,16 @@ def _generic(text: str, priority: int) -> list[_Candidate]:
     pos = 0
     while (m := regex.search(text, pos)) is not None:
         if _generic_match_ok(text, m):
-            found.append(_Candidate(priority, m.start("secret"), m.end("secret"),
-                                    m.start("secret"), "SEC032", m["secret"]))
+            found.append(
+                _Candidate(
+                    priority,
+                    m.start("secret"),
+                    m.end("secret"),
+                    m.start("secret"),
+                    "SEC032",
+                    m["secret"],
+                )
+            )
             pos = m.end()
         else:
             pos = m.end("core")  # a rejected value may hide the next name: look again
@@ -219,8 +122,13 @@ def _generic_match_ok(text: str, m: re.Match[str]) -> bool:
         netrc = kind == "password" and ("login" in before or "machine" in before)
         if not (name.startswith("-") or netrc):
             return False  # `--password VALUE` and netrc take a space; prose does not count
+    value = m["secret"]
+    if value == name or name.endswith(("." + value, "-" + value)):
+        return False  # `token=token`, `self.token = token`: passing a variable on
     quoted = m["quote"] is not None
-    return plausible_literal(m["secret"], quoted=quoted, password=kind == "password")
+    if not quoted and not _UNQUOTED_END.match(text, m.end("secret")):
+        return False  # `api_key: Explicitly-provided API key`, `key: KeyType,` in code
+    return plausible_literal(value, quoted=quoted, password=kind == "password")
 
 
 def _urls(text: str, priority: int) -> list[_Candidate]:
@@ -236,14 +144,8 @@ def _urls(text: str, priority: int) -> list[_Candidate]:
             if not index or shannon_entropy(user) < 3.0 or len(user) < 16:
                 continue
             user, password = "", user
-        if (
-            not password
-            or password == user
-            or password.lower() in _WEAK_URL_PASSWORDS
-            or password[0] in "${<%*"
-            or is_placeholder(password)
-        ):
-            continue
+        if "," in userinfo or not plausible_url_password(user, password, m["host"]):
+            continue  # (`host:1,host2:2@` lists hosts: it is no user-info)
         found.append(
             _Candidate(
                 priority,

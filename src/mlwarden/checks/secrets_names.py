@@ -9,257 +9,51 @@ from __future__ import annotations
 
 import re
 
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as text: easier to read and review than 80 quoted strings."""
+    return frozenset(text.split())
+
+
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 
 # A word after the secret word that makes the name metadata about a secret.
-_META_AFTER = frozenset(
-    (
-        "id",
-        "ids",
-        "type",
-        "types",
-        "count",
-        "len",
-        "length",
-        "size",
-        "index",
-        "idx",
-        "file",
-        "files",
-        "path",
-        "paths",
-        "dir",
-        "url",
-        "uri",
-        "endpoint",
-        "name",
-        "names",
-        "env",
-        "var",
-        "vars",
-        "header",
-        "expiry",
-        "expires",
-        "expiration",
-        "ttl",
-        "limit",
-        "limits",
-        "budget",
-        "usage",
-        "prefix",
-        "suffix",
-        "pattern",
-        "regex",
-        "field",
-        "fields",
-        "param",
-        "params",
-        "arg",
-        "args",
-        "kwargs",
-        "hash",
-        "fn",
-        "func",
-        "function",
-        "map",
-        "mapping",
-        "list",
-        "dict",
-        "set",
-        "column",
-        "col",
-        "label",
-        "spec",
-        "location",
-        "store",
-        "provider",
-        "policy",
-        "rotation",
-        "ref",
-        "source",
-        "mode",
-        "required",
-        "enabled",
-        "validator",
-        "class",
-        "cls",
-        "num",
-        "format",
-        "template",
-        "timeout",
-        "version",
-        "manager",
-        "config",
-        "helper",
-        "input",
-        "schema",
-        "stream",
-        "embedding",
-        "embeddings",
-        "logits",
-        "probs",
-        "scores",
-        "weights",
-        "lookup",
-        "setting",
-        "settings",
-        "key",
-        "keys",
-        "length_limit",
-        "min",
-        "max",
-        "strategy",
-    )
+_META_AFTER = words(
+    """
+    id ids type types count len length size index idx file files path paths dir url uri
+    endpoint name names env var vars header expiry expires expiration ttl limit limits
+    budget usage prefix suffix pattern regex field fields param params arg args kwargs
+    hash fn func function map mapping list dict set column col label spec location store
+    provider policy rotation ref source mode required enabled validator class cls num
+    format template timeout version manager config helper input schema stream embedding
+    embeddings logits probs scores weights lookup setting settings key keys length_limit
+    min max strategy
+    """
 )
 # ML vocabulary before `token`: these are vocabulary tokens, not credentials.
-_ML_TOKEN = frozenset(
-    (
-        "pad",
-        "eos",
-        "bos",
-        "unk",
-        "sep",
-        "cls",
-        "mask",
-        "special",
-        "max",
-        "min",
-        "num",
-        "start",
-        "end",
-        "stop",
-        "new",
-        "image",
-        "audio",
-        "video",
-        "vision",
-        "decoder",
-        "encoder",
-        "prefix",
-        "suffix",
-        "added",
-        "chat",
-        "total",
-        "input",
-        "output",
-        "prompt",
-        "completion",
-        "generated",
-        "context",
-        "eot",
-        "boi",
-        "eoi",
-        "placeholder",
-        "default",
-        "fim",
-        "think",
-        "tool",
-        "system",
-        "user",
-        "assistant",
-        "bad",
-        "sos",
-        "next",
-        "last",
-        "first",
-        "bpe",
-        "sentence",
-        "word",
-        "sub",
-        "cached",
-    )
+_ML_TOKEN = words(
+    """
+    pad eos bos unk sep cls mask special max min num start end stop new image audio video
+    vision decoder encoder prefix suffix added chat total input output prompt completion
+    generated context eot boi eoi placeholder default fim think tool system user assistant
+    bad sos next last first bpe sentence word sub cached
+    """
 )
 # Words before `key` that make it a credential; upper-case names (`STRIPE_KEY`) also count.
-_KEY_QUALIFIERS = frozenset(
-    (
-        "api",
-        "access",
-        "secret",
-        "private",
-        "auth",
-        "client",
-        "signing",
-        "encryption",
-        "encrypt",
-        "master",
-        "license",
-        "account",
-        "service",
-        "subscription",
-        "app",
-        "admin",
-        "ssh",
-        "gpg",
-        "pgp",
-        "session",
-        "webhook",
-        "hmac",
-        "jwt",
-        "storage",
-        "sas",
-        "shared",
-        "consumer",
-        "deploy",
-        "write",
-        "read",
-        "ingest",
-        "ingestion",
-    )
+_KEY_QUALIFIERS = words(
+    """
+    api access secret private auth client signing encryption encrypt master license
+    account service subscription app admin ssh gpg pgp session webhook hmac jwt storage
+    sas shared consumer deploy write read ingest ingestion
+    """
 )
-_KEY_NOT_SECRET = frozenset(
-    (
-        "cache",
-        "sort",
-        "primary",
-        "foreign",
-        "dict",
-        "hash",
-        "lookup",
-        "partition",
-        "group",
-        "row",
-        "column",
-        "index",
-        "state",
-        "map",
-        "metric",
-        "layer",
-        "param",
-        "config",
-        "feature",
-        "label",
-        "sample",
-        "data",
-        "batch",
-        "random",
-        "rng",
-        "seed",
-        "prng",
-        "public",
-        "pub",
-        "dataset",
-        "split",
-        "model",
-        "output",
-        "input",
-        "result",
-        "attr",
-        "field",
-        "json",
-        "s3",
-        "object",
-        "bucket",
-        "file",
-        "id",
-        "kv",
-        "query",
-        "value",
-        "item",
-        "dedup",
-        "routing",
-        "shard",
-        "idempotency",
-    )
+_KEY_NOT_SECRET = words(
+    """
+    cache sort primary foreign dict hash lookup partition group row column index state map
+    metric layer param config feature label sample data batch random rng seed prng public
+    pub dataset split model output input result attr field json s3 object bucket file id
+    kv query value item dedup routing shard idempotency
+    """
 )
 _PASSWORD = frozenset({"password", "passwd", "pwd", "passphrase", "pass"})
 

@@ -11,12 +11,14 @@ plots are where other scanners find false positives.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from mlwarden.files import parse_notebook
 
 _TEXT_OUTPUT_KEYS = ("text", "traceback", "evalue")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _MAX_MISSES = 64  # stop searching for strings we cannot place: keeps big notebooks linear
 
 
@@ -81,7 +83,9 @@ def notebook_text(raw: str) -> NotebookText:
     def emit(values: Iterable[str], cell: int, output: bool) -> None:
         for value in values:
             raw_line = locator.locate(value)
-            for piece in value.splitlines() or [""]:
+            # IPython colours tracebacks: `\x1b[1;31mhf_…` would hide the token's boundary.
+            text = _ANSI.sub("", value) if output and "\x1b" in value else value
+            for piece in text.splitlines() or [""]:
                 lines.append(piece)
                 origins.append(Origin(raw_line, cell, output))
 

@@ -8,85 +8,28 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from mlwarden.checks.secrets_engine import Hit, redact
+from mlwarden.checks.secrets_names import words
 from mlwarden.checks.secrets_rules import ENV_NAMES, LABELS, RULES
 from mlwarden.findings import Finding, Location, make_fingerprint
 
 HOOK = "secrets"
 
 # Never worth reading: binary artifacts (the models hook looks at those) and baselines.
-_SKIP_SUFFIXES = frozenset(
-    (
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".gif",
-        ".bmp",
-        ".ico",
-        ".webp",
-        ".svgz",
-        ".pdf",
-        ".zip",
-        ".gz",
-        ".tgz",
-        ".bz2",
-        ".xz",
-        ".zst",
-        ".7z",
-        ".tar",
-        ".whl",
-        ".pt",
-        ".pth",
-        ".bin",
-        ".ckpt",
-        ".safetensors",
-        ".onnx",
-        ".h5",
-        ".hdf5",
-        ".pb",
-        ".tflite",
-        ".pkl",
-        ".pickle",
-        ".joblib",
-        ".npy",
-        ".npz",
-        ".parquet",
-        ".feather",
-        ".arrow",
-        ".avro",
-        ".orc",
-        ".so",
-        ".dylib",
-        ".dll",
-        ".exe",
-        ".woff",
-        ".woff2",
-        ".ttf",
-        ".mp3",
-        ".mp4",
-        ".wav",
-        ".flac",
-        ".db",
-        ".sqlite",
-        ".lance",
-        ".pyc",
-    )
+_SKIP_SUFFIXES = words(
+    """
+    .png .jpg .jpeg .gif .bmp .ico .webp .svgz .pdf .zip .gz .tgz .bz2 .xz .zst .7z .tar
+    .whl .pt .pth .bin .ckpt .safetensors .onnx .h5 .hdf5 .pb .tflite .pkl .pickle .joblib
+    .npy .npz .parquet .feather .arrow .avro .orc .so .dylib .dll .exe .woff .woff2 .ttf
+    .mp3 .mp4 .wav .flac .db .sqlite .lance .pyc
+    """
 )
-_SKIP_NAMES = frozenset({".secrets.baseline"})
+_SKIP_NAMES = frozenset({".secrets.baseline", ".mlwarden-secrets-baseline.json"})
 # Hashes and checksums, never credentials: only the provider rules run on these.
-_NO_GENERIC_NAMES = frozenset(
-    {
-        "poetry.lock",
-        "uv.lock",
-        "Pipfile.lock",
-        "package-lock.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "dvc.lock",
-        "go.sum",
-        "Cargo.lock",
-        "pdm.lock",
-        "conda-lock.yml",
-    }
+_NO_GENERIC_NAMES = words(
+    """
+    poetry.lock uv.lock Pipfile.lock package-lock.json yarn.lock pnpm-lock.yaml dvc.lock
+    go.sum Cargo.lock pdm.lock conda-lock.yml
+    """
 )
 _RULES_BY_ID = {rule.id: rule for rule in RULES}
 

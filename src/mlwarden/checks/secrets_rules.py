@@ -306,7 +306,7 @@ def _provider_rule(p: _Provider) -> Rule:
         hook=HOOK,
         severity=p.severity,
         confidence=p.confidence,
-        summary=f"A {p.label} is committed in clear.",
+        summary=f"{p.label[0].upper()}{p.label[1:]} committed in clear.",
         cwe=_CWE,
         doc=RuleDoc(
             what=f"Finds {p.label}s: {p.shape}. Scans code, configs, `.env` files, notebook "

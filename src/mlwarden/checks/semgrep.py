@@ -41,12 +41,14 @@ class Options:
 
     `extra_rules`: rule files or folders (relative to the config file's folder) added to
     the built-in pack. `experimental`: use semgrep's fast OCaml CLI, falling back to the
-    standard one if it fails. `timeout`: seconds for the whole semgrep process.
+    standard one if it fails. `timeout`: seconds for the whole semgrep process. `jobs`:
+    semgrep workers, 0 = one below 100 files, else half the CPUs (at most 4).
     """
 
     extra_rules: tuple[str, ...] = ()
     experimental: bool = True
-    timeout: int = 300
+    timeout: int = 600
+    jobs: int = 0
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def _scan(
             experimental=options.experimental,
             max_target_bytes=ctx.config.max_file_size,
             timeout=options.timeout,
+            jobs=options.jobs,
         )
     except EngineError as exc:
         return (), [ScanError(".", str(exc), NAME)]

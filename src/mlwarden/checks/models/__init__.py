@@ -21,7 +21,6 @@ from mlwarden.rules import Rule
 
 NAME = "models"
 MB = 1024 * 1024
-BINARY_SNIFF = 8192
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,14 @@ def rules() -> tuple[Rule, ...]:
 def run(ctx: ScanContext, options: Options) -> HookResult:
     from mlwarden.checks.models.scan import Settings, scan_files, scan_range
 
+    for key, value in (
+        ("max-size-mb", options.max_size_mb),
+        ("max-decompressed-mb", options.max_decompressed_mb),
+        ("max-opcodes", options.max_opcodes),
+        ("max-nesting", options.max_nesting),
+    ):
+        if value <= 0:
+            raise UsageError(f"[tool.mlwarden.models] {key} must be positive")
     settings = Settings(
         allow=options.allow_globals,
         max_size=int(options.max_size_mb * MB),

@@ -60,7 +60,12 @@ class RawStream(Protocol):
 
 
 class BoundedReader:
-    """A read-only view of a stream with a byte budget and cheap skipping."""
+    """A buffered, read-only view of a stream with a byte budget and cheap skipping.
+
+    Opcodes are read one byte at a time, so reads are served from an internal buffer
+    that grows from 4 KB (a zip member's sniffed head costs little) to 1 MB. The budget
+    counts bytes pulled from the stream (decompressed bytes, for a compressed one).
+    """
 
     def __init__(
         self, raw: IO[bytes] | RawStream, max_bytes: int, *, seekable: bool = False
@@ -68,37 +73,51 @@ class BoundedReader:
         self._raw = raw
         self._max = max_bytes
         self._seekable = seekable
-        self._pending = b""
-        self.consumed = 0
+        self._buf = b""
+        self._pos = 0
+        self._base = 0  # stream offset of _buf[0]
+        self._chunk = 4096
 
-    def _charge(self, n: int) -> None:
-        self.consumed += n
-        if self.consumed > self._max:
+    @property
+    def consumed(self) -> int:
+        return self._base + self._pos
+
+    def _fill(self, wanted: int) -> bool:
+        """Append at least `wanted` more bytes to the buffer if the stream has them."""
+        size = max(wanted, self._chunk)
+        self._chunk = min(self._chunk * 2, SKIP_CHUNK)
+        try:
+            data = self._raw.read(size)
+        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+            # Decompressors signal corrupt input with a zoo of exceptions; one name here.
+            raise Malformed(f"cannot read: {exc}") from None
+        self._base += self._pos
+        self._buf, self._pos = self._buf[self._pos :] + data, 0
+        if self._base + len(self._buf) > self._max:
             raise CapExceeded(f"more than {self._max // (1024 * 1024)} MB to decompress or read")
+        return bool(data)
 
     def read(self, n: int = -1) -> bytes:
+        pos = self._pos
+        end = pos + n
+        if n < 0 or end > len(self._buf):
+            return self._read_slow(n)
+        self._pos = end
+        return self._buf[pos:end]
+
+    def _read_slow(self, n: int) -> bytes:
         if n < 0:
             raise ValueError("unbounded read refused")
-        data = b""
-        if self._pending:
-            data, self._pending = self._pending[:n], self._pending[n:]
-            n -= len(data)
-        if n:
-            data += self._raw_read(n)
-        self._charge(len(data))
-        return data
-
-    def _raw_read(self, n: int) -> bytes:
-        # Decompressors signal corrupt input with a zoo of exceptions; one name here.
-        try:
-            return self._raw.read(n)
-        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
-            raise Malformed(f"cannot read: {exc}") from None
+        while len(self._buf) - self._pos < n and self._fill(n - (len(self._buf) - self._pos)):
+            pass
+        pos = self._pos
+        self._pos = min(pos + n, len(self._buf))
+        return self._buf[pos : self._pos]
 
     def unread(self, data: bytes) -> None:
         """Push back a sniffed head so the next reader sees the stream from its start."""
-        self._pending = data + self._pending
-        self.consumed -= len(data)
+        self._base += self._pos - len(data)
+        self._buf, self._pos = data + self._buf[self._pos :], 0
 
     def read_exact(self, n: int) -> bytes:
         data = self.read(n)
@@ -109,39 +128,40 @@ class BoundedReader:
     def readline(self, limit: int = -1) -> bytes:
         limit = MAX_LINE if limit < 0 else min(limit, MAX_LINE)
         out = b""
-        if self._pending:
-            end = self._pending.find(b"\n", 0, limit)
-            cut = end + 1 if end >= 0 else limit
-            out, self._pending = self._pending[:cut], self._pending[cut:]
-        if len(out) < limit and not out.endswith(b"\n"):
-            raw_readline = getattr(self._raw, "readline", None)
-            if raw_readline is not None:
-                try:
-                    out += raw_readline(limit - len(out))
-                except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
-                    raise Malformed(f"cannot read: {exc}") from None
-            else:
-                while len(out) < limit and not out.endswith(b"\n"):
-                    byte = self._raw_read(1)
-                    if not byte:
-                        break
-                    out += byte
-        self._charge(len(out))
+        while True:
+            buf, pos = self._buf, self._pos
+            stop = pos + limit - len(out)
+            end = buf.find(b"\n", pos, stop)
+            if end >= 0:
+                out += buf[pos : end + 1]
+                self._pos = end + 1
+                break
+            piece = buf[pos:stop]
+            out += piece
+            self._pos = pos + len(piece)
+            if len(out) >= limit or not self._fill(1):
+                break
         if not out.endswith(b"\n") and len(out) >= MAX_LINE:
             raise Malformed("line without end")
-        return bytes(out)
+        return out
 
     def skip(self, n: int) -> None:
         if n <= 0:
             return
-        if self._seekable and not self._pending:
+        buffered = len(self._buf) - self._pos
+        if n <= buffered:
+            self._pos += n
+            return
+        if self._seekable:
             raw = self._raw
             assert isinstance(raw, io.IOBase)
+            n -= buffered
             here = raw.tell()
             end = raw.seek(0, os.SEEK_END)
             if here + n > end:
                 raise Malformed(f"truncated: {n} bytes of data announced, {end - here} left")
             raw.seek(here + n)
+            self._base, self._buf, self._pos = here + n, b"", 0
             return
         while n > 0:
             chunk = self.read(min(n, SKIP_CHUNK))

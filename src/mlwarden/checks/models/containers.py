@@ -14,6 +14,7 @@ import bz2
 import gzip
 import io
 import lzma
+import os
 import zipfile
 from collections.abc import Iterable
 from typing import IO, Any
@@ -30,6 +31,20 @@ from mlwarden.checks.models.pickle_analysis import analyse_pickle
 from mlwarden.checks.models.verdicts import FileReport, Recorder, where
 
 MAX_KERAS_CONFIG = 32 * 1024 * 1024
+
+
+_MEMBER_STREAMS = ("pickle", "npy", "zip", *formats.COMPRESSIONS)
+
+
+def _stored_head(f: IO[bytes], info: zipfile.ZipInfo) -> bytes | None:
+    """The first bytes of a stored member, read past its local header; None if odd."""
+    f.seek(info.header_offset)
+    local = f.read(30)
+    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+        return None
+    names = int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+    f.seek(names, os.SEEK_CUR)
+    return f.read(min(formats.HEAD, info.file_size))
 
 
 def _join(parent: str | None, name: str) -> str:
@@ -77,7 +92,10 @@ class Analyzer:
         except CapExceeded as exc:
             self.out.incomplete(None, str(exc))
         except Malformed as exc:
-            self.report.errors.append(str(exc))
+            # A corrupt .gz (or bytes that merely start like zlib) is none of our business
+            # unless the name promised a model or a pickle was already seen inside it.
+            if self.strict_name or kind not in formats.COMPRESSIONS or self.report.pickle_formats:
+                self.report.errors.append(str(exc))
         return self.report
 
     # --- streams -----------------------------------------------------------------------
@@ -203,7 +221,7 @@ class Analyzer:
                 if is_keras and info.filename == "config.json":
                     self._keras(archive, info, label)
                 else:
-                    self._zip_member(archive, info, label, depth, is_torch)
+                    self._zip_member(f, archive, info, label, depth, is_torch)
             except CapExceeded as exc:
                 self.out.incomplete(label, str(exc))
             except Malformed as exc:
@@ -219,6 +237,7 @@ class Analyzer:
 
     def _zip_member(
         self,
+        f: IO[bytes],
         archive: zipfile.ZipFile,
         info: zipfile.ZipInfo,
         label: str,
@@ -227,6 +246,12 @@ class Analyzer:
     ) -> None:
         lower = info.filename.lower()
         named = lower.endswith((".pkl", ".pickle"))
+        if not named and not lower.endswith(".npy") and info.compress_type == zipfile.ZIP_STORED:
+            # Tensor storages are stored uncompressed: peek at their first bytes without
+            # zipfile's per-member machinery, and leave the ones that hold no stream.
+            head = _stored_head(f, info)
+            if head is not None and formats.sniff(head) not in _MEMBER_STREAMS:
+                return
         with archive.open(info) as raw:
             reader = BoundedReader(raw, self.caps.max_bytes)
             head = reader.read(formats.HEAD)

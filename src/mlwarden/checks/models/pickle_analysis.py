@@ -15,29 +15,21 @@ after each `NumpyArrayWrapper` is built, and a nested pickle follows object arra
 
 from __future__ import annotations
 
-import contextlib
-import io
 import pickletools
+import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from mlwarden.checks.models.base import BoundedReader, CapExceeded, Caps, Incomplete, Malformed
 from mlwarden.checks.models.joblib_arrays import JOBLIB_WRAPPERS, array_layout
+from mlwarden.checks.models.pickle_args import ArgReader, arg_reader, short_unicode, uint1
 from mlwarden.checks.models.values import Call, Global, Opaque
 
-OPCODES: dict[bytes, pickletools.OpcodeInfo] = {
-    op.code.encode("latin-1"): op for op in pickletools.opcodes
-}
-BIG_ARG = 1024 * 1024  # longer arguments are skipped, not kept
-KEEP_STR = 4096  # longer strings/bytes are kept as Opaque
 KEEP_ITEMS = 4096  # containers stop growing after this many items
 MAX_MARKS = 10_000
-_LENGTH_PREFIX = {
-    pickletools.TAKEN_FROM_ARGUMENT1: (1, False),
-    pickletools.TAKEN_FROM_ARGUMENT4: (4, True),
-    pickletools.TAKEN_FROM_ARGUMENT4U: (4, False),
-    pickletools.TAKEN_FROM_ARGUMENT8U: (8, False),
-}
+# Each memo entry costs ~100 bytes: bound the memory a crafted stream can claim.
+MAX_MEMO = 2_000_000
 
 
 @dataclass
@@ -54,30 +46,6 @@ class PickleResult:
     problem_kind: str | None = None
 
 
-def _read_arg(op: pickletools.OpcodeInfo, reader: BoundedReader) -> Any:
-    desc = op.arg
-    if desc is None:
-        return None
-    if desc.n in _LENGTH_PREFIX:
-        width, signed = _LENGTH_PREFIX[desc.n]
-        prefix = reader.read_exact(width)
-        length = int.from_bytes(prefix, "little", signed=signed)
-        if length < 0:
-            raise Malformed(f"{op.name}: negative length")
-        if length > BIG_ARG:
-            reader.skip(length)
-            return Opaque(f"{length} bytes")
-        data = reader.read_exact(length)
-        value = desc.reader(io.BytesIO(prefix + data))
-    elif desc.n >= 0:
-        value = desc.reader(io.BytesIO(reader.read_exact(desc.n)))
-    else:  # UP_TO_NEWLINE: the readers call readline(), which ours bounds
-        value = desc.reader(reader)  # type: ignore[arg-type]
-    if isinstance(value, (str, bytes, bytearray)) and len(value) > KEEP_STR:
-        return Opaque(f"{len(value)} characters")
-    return value
-
-
 class PickleMachine:
     """Runs one pickle stream symbolically; raises Malformed/CapExceeded/Incomplete."""
 
@@ -92,24 +60,69 @@ class PickleMachine:
 
     def run(self) -> PickleResult:
         reader = self.reader
+        result = self.result
+        limit = self.caps.max_opcodes
+        table = _TABLE
+        buf = reader._buf
+        size = len(buf)
         while True:
-            code = reader.read(1)
-            if not code:
-                raise Malformed("truncated pickle: no STOP opcode")
-            op = OPCODES.get(code)
-            if op is None:
-                raise Malformed(f"not a pickle opcode: {code!r}")
-            self.result.opcodes += 1
-            if self.result.opcodes > self.caps.max_opcodes:
-                raise CapExceeded(f"more than {self.caps.max_opcodes} pickle opcodes")
+            # The hot loop: take the opcode byte straight from the reader's buffer
+            # (`buf`/`size` follow it when a read refills it).
+            if reader._buf is not buf:
+                buf = reader._buf
+                size = len(buf)
+            pos = reader._pos
+            if pos < size:
+                code = buf[pos]
+                pos += 1
+                reader._pos = pos
+            else:
+                byte = reader.read(1)
+                if not byte:
+                    raise Malformed("truncated pickle: no STOP opcode")
+                code = byte[0]
+                buf = reader._buf
+                size = len(buf)
+                pos = reader._pos
+            entry = table[code]
+            if entry is None:
+                raise Malformed(f"not a pickle opcode: {bytes([code])!r}")
+            result.opcodes += 1
+            if result.opcodes > limit:
+                raise CapExceeded(f"more than {limit} pickle opcodes")
+            name, arg_reader, handler = entry
+            arg: Any
             try:
-                arg = _read_arg(op, reader)
-            except (ValueError, UnicodeDecodeError, OverflowError) as exc:
-                raise Malformed(f"bad {op.name} argument: {exc}") from None
-            if op.name == "STOP":
-                self.result.value = self._pop()
-                return self.result
-            self._step(op.name, arg)
+                if arg_reader is None:
+                    arg = None
+                elif arg_reader is uint1 and pos < size:
+                    # BINPUT/BINGET/BININT1, the commonest arguments, also inline.
+                    arg = buf[pos]
+                    reader._pos = pos + 1
+                elif arg_reader is short_unicode and pos < size:
+                    # SHORT_BINUNICODE (names, dict keys): inline when it is buffered.
+                    end = pos + 1 + buf[pos]
+                    if end <= size:
+                        arg = buf[pos + 1 : end].decode("utf-8", "surrogatepass")
+                        reader._pos = end
+                    else:
+                        arg = arg_reader(reader)
+                else:
+                    arg = arg_reader(reader)
+            except (ValueError, UnicodeDecodeError, OverflowError, struct.error) as exc:
+                raise Malformed(f"bad {name} argument: {exc}") from None
+            # The three commonest handlers, inline: a call costs as much as the work.
+            if handler is _push:
+                self.stack.append(arg)
+            elif handler is _memoize and self.stack and len(self.memo) < MAX_MEMO:
+                self.memo[len(self.memo)] = self.stack[-1]
+            elif handler is _get and arg in self.memo:
+                self.stack.append(self.memo[arg])
+            elif handler is None:  # STOP
+                result.value = self._pop()
+                return result
+            else:
+                handler(self, arg)
 
     # --- stack helpers -------------------------------------------------------------
 
@@ -124,13 +137,15 @@ class PickleMachine:
         return self.stack[-1]
 
     def _pop_mark(self) -> list[Any]:
+        """The items above the last MARK; `self.stack` becomes the stack below it."""
         if not self.marks:
             raise Malformed("no MARK on the stack")
         items = self.stack
         self.stack = self.marks.pop()
         return items
 
-    def _global(self, module: Any, name: Any, position: int) -> Global | Opaque:
+    def _global(self, module: Any, name: Any) -> Global | Opaque:
+        position = self.reader.consumed
         if isinstance(module, str) and isinstance(name, str):
             ref = Global(module, name)
             self.result.globals.append((ref, position))
@@ -138,125 +153,148 @@ class PickleMachine:
         self.result.unresolved.append(position)
         return Opaque("computed global")
 
-    # --- opcodes ---------------------------------------------------------------------
+    # --- opcodes: each handler takes the decoded argument ------------------------------
 
-    def _step(self, name: str, arg: Any) -> None:
+    def push(self, arg: Any) -> None:
+        self.stack.append(arg)
+
+    def mark(self, _: Any) -> None:
+        if len(self.marks) >= MAX_MARKS:
+            raise CapExceeded(f"pickle nested more than {MAX_MARKS} MARKs deep")
+        self.marks.append(self.stack)
+        self.stack = []
+
+    def put(self, index: Any) -> None:
+        if not self.stack:
+            raise Malformed("stack underflow")
+        if len(self.memo) >= MAX_MEMO and index not in self.memo:
+            raise CapExceeded(f"pickle memo over {MAX_MEMO} entries")
+        self.memo[int(index)] = self.stack[-1]
+
+    def memoize(self, _: Any) -> None:
+        self.put(len(self.memo))
+
+    def get(self, index: Any) -> None:
+        try:
+            self.stack.append(self.memo[int(index)])
+        except KeyError:
+            raise Malformed(f"memo key {index} missing") from None
+
+    def global_(self, arg: Any) -> None:
+        module, _, attr = str(arg).partition(" ")
+        self.stack.append(self._global(module, attr))
+
+    def stack_global(self, _: Any) -> None:
+        attr = self._pop()
+        module = self._pop()
+        self.stack.append(self._global(module, attr))
+
+    def inst(self, arg: Any) -> None:
+        module, _, attr = str(arg).partition(" ")
+        func = self._global(module, attr)
+        args = tuple(self._pop_mark())
+        self.stack.append(Call(func, args))
+
+    def obj(self, _: Any) -> None:
+        items = self._pop_mark()
+        if not items:
+            raise Malformed("OBJ without a class")
+        self.stack.append(Call(items[0], tuple(items[1:])))
+
+    def reduce(self, _: Any) -> None:
+        args = self._pop()
+        func = self._pop()
+        self.stack.append(Call(func, args))
+
+    def newobj_ex(self, _: Any) -> None:
+        self._pop()
+        self.reduce(None)
+
+    def build(self, _: Any) -> None:
+        state = self._pop()
+        target = self._top()
+        if isinstance(target, Call):
+            target.state = state
+            func = target.func
+            if (
+                isinstance(func, Global)
+                and func.name.endswith("ArrayWrapper")
+                and (func.full in JOBLIB_WRAPPERS)
+            ):
+                self.stack[-1] = self._joblib_array(state)
+
+    def ext(self, code: Any) -> None:
+        self.result.extensions.append(int(code))
+        self.stack.append(Opaque("extension"))
+
+    def persid(self, _: Any) -> None:
+        self.stack.append(Opaque("persistent id"))
+
+    def binpersid(self, _: Any) -> None:
+        self._pop()
+        self.stack.append(Opaque("persistent id"))
+
+    def tuple_(self, _: Any) -> None:
+        items = self._pop_mark()
+        self.stack.append(tuple(items[:KEEP_ITEMS]))
+
+    def list_(self, _: Any) -> None:
+        items = self._pop_mark()
+        self.stack.append(items[:KEEP_ITEMS])
+
+    def dict_(self, _: Any) -> None:
+        items = self._pop_mark()
+        self.stack.append(_to_dict(items))
+
+    def small_tuple(self, size: int) -> None:
         stack = self.stack
-        position = self.reader.consumed
-        if name in _PUSH_ARG:
-            stack.append(arg)
-        elif name in _PUSH_CONST:
-            stack.append(_PUSH_CONST[name]())
-        elif name == "MARK":
-            if len(self.marks) >= MAX_MARKS:
-                raise CapExceeded(f"pickle nested more than {MAX_MARKS} MARKs deep")
-            self.marks.append(stack)
-            self.stack = []
-        elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
-            self.memo[int(arg)] = self._top()
-        elif name == "MEMOIZE":
-            self.memo[len(self.memo)] = self._top()
-        elif name in ("GET", "BINGET", "LONG_BINGET"):
-            if int(arg) not in self.memo:
-                raise Malformed(f"memo key {arg} missing")
-            stack.append(self.memo[int(arg)])
-        elif name == "GLOBAL":
-            module, _, attr = str(arg).partition(" ")
-            stack.append(self._global(module, attr, position))
-        elif name == "STACK_GLOBAL":
-            attr = self._pop()
-            module = self._pop()
-            stack.append(self._global(module, attr, position))
-        elif name == "INST":
-            module, _, attr = str(arg).partition(" ")
-            func = self._global(module, attr, position)
-            args = tuple(self._pop_mark())  # swaps self.stack: pop before appending
-            self.stack.append(Call(func, args))
-        elif name == "OBJ":
-            items = self._pop_mark()
-            if not items:
-                raise Malformed("OBJ without a class")
-            self.stack.append(Call(items[0], tuple(items[1:])))
-        elif name in ("REDUCE", "NEWOBJ"):
-            args = self._pop()
-            func = self._pop()
-            stack.append(Call(func, args))
-        elif name == "NEWOBJ_EX":
-            self._pop()
-            args = self._pop()
-            func = self._pop()
-            stack.append(Call(func, args))
-        elif name == "BUILD":
-            state = self._pop()
-            target = self._top()
-            if isinstance(target, Call):
-                target.state = state
-                if isinstance(target.func, Global) and target.func.full in JOBLIB_WRAPPERS:
-                    stack[-1] = self._joblib_array(state)
-        elif name in ("EXT1", "EXT2", "EXT4"):
-            self.result.extensions.append(int(arg))
-            stack.append(Opaque("extension"))
+        if len(stack) < size:
+            raise Malformed("stack underflow")
+        items = tuple(stack[len(stack) - size :])
+        del stack[len(stack) - size :]
+        stack.append(items)
+
+    def append(self, _: Any) -> None:
+        value = self._pop()
+        target = self._top()
+        if isinstance(target, list) and len(target) < KEEP_ITEMS:
+            target.append(value)
+
+    def appends(self, _: Any) -> None:
+        items = self._pop_mark()
+        target = self._top()
+        if isinstance(target, list):
+            target.extend(items[: max(0, KEEP_ITEMS - len(target))])
+
+    def setitem(self, _: Any) -> None:
+        value = self._pop()
+        key = self._pop()
+        _set_item(self._top(), key, value)
+
+    def setitems(self, _: Any) -> None:
+        items = self._pop_mark()
+        target = self._top()
+        for i in range(0, len(items) - 1, 2):
+            _set_item(target, items[i], items[i + 1])
+
+    def pop(self, _: Any) -> None:
+        if self.stack:
+            self.stack.pop()
         else:
-            self._containers(name, arg)
-
-    def _containers(self, name: str, arg: Any) -> None:
-        stack = self.stack
-        if name == "PERSID":
-            stack.append(Opaque("persistent id"))
-        elif name == "BINPERSID":
-            self._pop()
-            stack.append(Opaque("persistent id"))
-        elif name in ("TUPLE", "LIST", "DICT", "FROZENSET"):
-            items = self._pop_mark()  # replaces self.stack: do not use `stack` below
-            if name == "DICT":
-                self.stack.append(_to_dict(items))
-            else:
-                kept = items[:KEEP_ITEMS]
-                self.stack.append(kept if name == "LIST" else tuple(kept))
-        elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
-            n = int(name[-1])
-            if len(stack) < n:
-                raise Malformed("stack underflow")
-            items = stack[-n:]
-            del stack[-n:]
-            stack.append(tuple(items))
-        elif name == "APPEND":
-            value = self._pop()
-            target = self._top()
-            if isinstance(target, list) and len(target) < KEEP_ITEMS:
-                target.append(value)
-        elif name in ("APPENDS", "ADDITEMS"):
-            items = self._pop_mark()
-            target = self._top()
-            if isinstance(target, list):
-                target.extend(items[: max(0, KEEP_ITEMS - len(target))])
-        elif name == "SETITEM":
-            value = self._pop()
-            key = self._pop()
-            _set_item(self._top(), key, value)
-        elif name == "SETITEMS":
-            items = self._pop_mark()
-            target = self._top()
-            for i in range(0, len(items) - 1, 2):
-                _set_item(target, items[i], items[i + 1])
-        elif name == "POP":
-            if self.stack:
-                self.stack.pop()
-            else:
-                self._pop_mark()
-        elif name == "POP_MARK":
             self._pop_mark()
-        elif name == "DUP":
-            stack.append(self._top())
-        elif name == "NEXT_BUFFER":
-            stack.append(Opaque("out-of-band buffer"))
-        elif name == "PROTO":
-            if not 0 <= int(arg) <= 5:
-                raise Malformed(f"unsupported pickle protocol {arg}")
-        elif name in ("FRAME", "READONLY_BUFFER"):
-            pass
-        else:  # pragma: no cover - every opcode of protocols 0-5 is handled above
-            raise Malformed(f"unhandled opcode {name}")
+
+    def pop_mark(self, _: Any) -> None:
+        self._pop_mark()
+
+    def dup(self, _: Any) -> None:
+        self.stack.append(self._top())
+
+    def proto(self, version: Any) -> None:
+        if not 0 <= int(version) <= 5:
+            raise Malformed(f"unsupported pickle protocol {version}")
+
+    def nothing(self, _: Any) -> None:
+        """FRAME and READONLY_BUFFER change nothing we track."""
 
     # --- joblib ----------------------------------------------------------------------
 
@@ -292,44 +330,10 @@ def _to_dict(items: list[Any]) -> dict[Any, Any]:
 
 def _set_item(target: Any, key: Any, value: Any) -> None:
     if isinstance(target, dict) and len(target) < KEEP_ITEMS:
-        # An unhashable symbolic key holds nothing we need to remember.
-        with contextlib.suppress(TypeError):
+        try:
             target[key] = value
-
-
-_PUSH_ARG = frozenset(
-    [
-        "INT",
-        "BININT",
-        "BININT1",
-        "BININT2",
-        "LONG",
-        "LONG1",
-        "LONG4",
-        "STRING",
-        "BINSTRING",
-        "SHORT_BINSTRING",
-        "BINBYTES",
-        "SHORT_BINBYTES",
-        "BINBYTES8",
-        "BYTEARRAY8",
-        "UNICODE",
-        "SHORT_BINUNICODE",
-        "BINUNICODE",
-        "BINUNICODE8",
-        "FLOAT",
-        "BINFLOAT",
-    ]
-)
-_PUSH_CONST: dict[str, Any] = {
-    "NONE": lambda: None,
-    "NEWTRUE": lambda: True,
-    "NEWFALSE": lambda: False,
-    "EMPTY_LIST": list,
-    "EMPTY_TUPLE": tuple,
-    "EMPTY_DICT": dict,
-    "EMPTY_SET": list,
-}
+        except TypeError:  # an unhashable symbolic key: nothing we need to remember
+            return
 
 
 def analyse_pickle(reader: BoundedReader, caps: Caps, depth: int = 0) -> PickleResult:
@@ -348,3 +352,75 @@ def analyse_pickle(reader: BoundedReader, caps: Caps, depth: int = 0) -> PickleR
     except RecursionError:
         result.problem, result.problem_kind = "nested too deeply", "cap"
     return result
+
+
+Handler = Callable[[PickleMachine, Any], None]
+
+
+def _const(value: Callable[[], Any]) -> Handler:
+    return lambda machine, _: machine.stack.append(value())
+
+
+def _tuple_of(size: int) -> Handler:
+    return lambda machine, _: machine.small_tuple(size)
+
+
+_HANDLERS: dict[str, Handler | None] = {
+    "STOP": None,
+    "MARK": PickleMachine.mark,
+    "PUT": PickleMachine.put,
+    "BINPUT": PickleMachine.put,
+    "LONG_BINPUT": PickleMachine.put,
+    "MEMOIZE": PickleMachine.memoize,
+    "GET": PickleMachine.get,
+    "BINGET": PickleMachine.get,
+    "LONG_BINGET": PickleMachine.get,
+    "GLOBAL": PickleMachine.global_,
+    "STACK_GLOBAL": PickleMachine.stack_global,
+    "INST": PickleMachine.inst,
+    "OBJ": PickleMachine.obj,
+    "REDUCE": PickleMachine.reduce,
+    "NEWOBJ": PickleMachine.reduce,
+    "NEWOBJ_EX": PickleMachine.newobj_ex,
+    "BUILD": PickleMachine.build,
+    "EXT1": PickleMachine.ext,
+    "EXT2": PickleMachine.ext,
+    "EXT4": PickleMachine.ext,
+    "PERSID": PickleMachine.persid,
+    "BINPERSID": PickleMachine.binpersid,
+    "TUPLE": PickleMachine.tuple_,
+    "FROZENSET": PickleMachine.tuple_,
+    "LIST": PickleMachine.list_,
+    "DICT": PickleMachine.dict_,
+    "TUPLE1": _tuple_of(1),
+    "TUPLE2": _tuple_of(2),
+    "TUPLE3": _tuple_of(3),
+    "APPEND": PickleMachine.append,
+    "APPENDS": PickleMachine.appends,
+    "ADDITEMS": PickleMachine.appends,
+    "SETITEM": PickleMachine.setitem,
+    "SETITEMS": PickleMachine.setitems,
+    "POP": PickleMachine.pop,
+    "POP_MARK": PickleMachine.pop_mark,
+    "DUP": PickleMachine.dup,
+    "PROTO": PickleMachine.proto,
+    "FRAME": PickleMachine.nothing,
+    "READONLY_BUFFER": PickleMachine.nothing,
+    "NONE": _const(lambda: None),
+    "NEWTRUE": _const(lambda: True),
+    "NEWFALSE": _const(lambda: False),
+    "EMPTY_LIST": _const(list),
+    "EMPTY_SET": _const(list),
+    "EMPTY_TUPLE": _const(tuple),
+    "EMPTY_DICT": _const(dict),
+    "NEXT_BUFFER": _const(lambda: Opaque("out-of-band buffer")),
+}
+# Every other opcode of protocols 0-5 pushes its argument (INT, BINUNICODE, BINFLOAT...).
+_TABLE: list[tuple[str, ArgReader | None, Handler | None] | None] = [None] * 256
+for _op in pickletools.opcodes:
+    _TABLE[ord(_op.code)] = (
+        _op.name,
+        arg_reader(_op),
+        _HANDLERS.get(_op.name, PickleMachine.push),
+    )
+_push, _memoize, _get = PickleMachine.push, PickleMachine.memoize, PickleMachine.get

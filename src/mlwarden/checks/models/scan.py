@@ -53,7 +53,7 @@ def analyse(f: IO[bytes], size: int, head: bytes, strict: bool, settings: Settin
     )
     try:
         report = Analyzer(settings.caps, settings.allow, strict_name=strict).analyse(f, size)
-    except Exception as exc:
+    except Exception as exc:  # one odd file must not stop the scan of the others
         report = FileReport(errors=[f"internal error while analysing: {type(exc).__name__}: {exc}"])
     return Verdict(report, size, big)
 
@@ -181,11 +181,9 @@ def scan_range(root: Path, spec: str, settings: Settings) -> tuple[list[Finding]
         root, list(dict.fromkeys(c.blob for c in changes))
     ):
         head = window.read(BINARY_SNIFF)
-        if (
-            formats.sniff(head) in _IGNORED_KINDS
-            and sha not in strict
-            and size <= settings.max_size
-        ):
+        if formats.sniff(head) in _IGNORED_KINDS and sha not in strict:
+            if size > settings.max_size:  # the size policy needs no content
+                verdicts[sha] = Verdict(FileReport(), size, b"\0" in head)
             continue
         with gitrange.spool(window, head) as blob:
             verdicts[sha] = analyse(blob, size, head, sha in strict, settings)

@@ -1,0 +1,2 @@
+import torch
+state = torch.load("ckpt.pt", weights_only=True)

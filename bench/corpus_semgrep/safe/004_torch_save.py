@@ -1,0 +1,2 @@
+import torch
+torch.save(model.state_dict(), "ckpt.pt")

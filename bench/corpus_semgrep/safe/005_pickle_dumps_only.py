@@ -1,0 +1,2 @@
+import json
+payload = json.dumps({"loss": 0.1})

@@ -1,0 +1,3 @@
+import json
+with open("metrics.json") as fh:
+    metrics = json.load(fh)

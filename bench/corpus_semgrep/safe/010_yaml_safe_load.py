@@ -1,0 +1,2 @@
+import yaml
+cfg = yaml.safe_load(open("config.yaml"))

@@ -1,0 +1,2 @@
+import yaml
+cfg = yaml.load(text, Loader=yaml.SafeLoader)

@@ -1,0 +1,2 @@
+import keras
+model = keras.models.load_model(path)

@@ -1,0 +1,2 @@
+from huggingface_hub import hf_hub_download
+path = hf_hub_download("org/model", "model.safetensors", revision="0123456789abcdef0123456789abcdef01234567")

@@ -1,0 +1,3 @@
+import tarfile
+with tarfile.open("data.tgz") as tar:
+    tar.extractall("data", filter="data")

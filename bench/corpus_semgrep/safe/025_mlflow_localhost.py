@@ -1,0 +1,2 @@
+import mlflow
+mlflow.set_tracking_uri("http://localhost:5000")

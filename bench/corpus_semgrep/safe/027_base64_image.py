@@ -1,0 +1,2 @@
+import base64
+image_bytes = base64.b64decode(request_json["image"])

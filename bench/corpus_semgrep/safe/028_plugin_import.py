@@ -1,0 +1,2 @@
+import importlib
+module = importlib.import_module("myproject.models." + name)

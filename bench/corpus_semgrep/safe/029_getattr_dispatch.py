@@ -1,0 +1,1 @@
+handler = getattr(self, "on_" + event_name)

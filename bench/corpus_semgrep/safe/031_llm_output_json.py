@@ -1,0 +1,5 @@
+import json
+
+def parse(llm, question):
+    reply = llm.invoke(question).content
+    return json.loads(reply)

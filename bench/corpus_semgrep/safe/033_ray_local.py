@@ -1,0 +1,2 @@
+import ray
+ray.init(dashboard_host="127.0.0.1")

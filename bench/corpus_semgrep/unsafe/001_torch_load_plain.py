@@ -1,0 +1,2 @@
+import torch
+model.load_state_dict(torch.load("ckpt.pt"))  # <-

@@ -1,0 +1,2 @@
+from torch import load
+ckpt = load(path)  # <-

@@ -1,0 +1,2 @@
+import torch
+torch.serialization.add_safe_globals([TrainConfig, getattr])  # <-

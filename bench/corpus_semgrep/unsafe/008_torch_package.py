@@ -1,0 +1,2 @@
+from torch.package import PackageImporter
+importer = PackageImporter("model.package")  # <-

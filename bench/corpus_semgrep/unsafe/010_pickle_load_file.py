@@ -1,0 +1,3 @@
+import pickle
+with open("model.pkl", "rb") as fh:
+    clf = pickle.load(fh)  # <-

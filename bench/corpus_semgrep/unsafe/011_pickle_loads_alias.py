@@ -1,0 +1,2 @@
+import pickle as pkl
+features = pkl.loads(redis_client.get("features"))  # <-

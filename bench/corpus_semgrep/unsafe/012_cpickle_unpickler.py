@@ -1,0 +1,2 @@
+import _pickle
+obj = _pickle.Unpickler(stream).load()  # <-

@@ -1,0 +1,2 @@
+import dill
+preprocess = dill.load(open("preprocess.dill", "rb"))  # <-

@@ -1,0 +1,2 @@
+import shelve
+cache = shelve.open("embeddings.db")  # <-

@@ -1,0 +1,2 @@
+import jsonpickle
+cfg = jsonpickle.decode(request_body)  # <-

@@ -1,0 +1,2 @@
+import joblib
+clf = joblib.load("models/rf.joblib")  # <-

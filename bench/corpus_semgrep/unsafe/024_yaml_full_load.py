@@ -1,0 +1,3 @@
+import yaml
+with open("sweep.yaml") as fh:
+    sweep = yaml.full_load(fh)  # <-

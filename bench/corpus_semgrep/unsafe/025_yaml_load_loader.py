@@ -1,0 +1,2 @@
+import yaml
+cfg = yaml.load(stream, Loader=yaml.Loader)  # <-

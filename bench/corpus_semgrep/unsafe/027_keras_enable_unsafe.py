@@ -1,0 +1,2 @@
+import keras
+keras.config.enable_unsafe_deserialization()  # <-

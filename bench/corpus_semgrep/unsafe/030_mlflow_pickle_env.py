@@ -1,0 +1,2 @@
+import os
+os.environ["MLFLOW_ALLOW_PICKLE_DESERIALIZATION"] = "true"  # <-

@@ -1,0 +1,3 @@
+from multiprocessing.connection import Client
+conn = Client(("scheduler", 6000), authkey=KEY)
+task = conn.recv()  # <-

@@ -1,0 +1,2 @@
+from transformers import AutoTokenizer
+tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")  # <-

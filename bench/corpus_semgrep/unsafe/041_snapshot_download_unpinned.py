@@ -1,0 +1,2 @@
+import huggingface_hub
+local_dir = huggingface_hub.snapshot_download("org/model")  # <-

@@ -1,0 +1,2 @@
+from datasets import load_dataset
+train = load_dataset("stanfordnlp/imdb", split="train")  # <-

@@ -1,0 +1,1 @@
+model.save_pretrained(output_dir, safe_serialization=False)  # <-

@@ -1,0 +1,3 @@
+import tarfile
+with tarfile.open("imagenet.tar.gz") as tar:
+    tar.extractall("data/")  # <-

@@ -1,0 +1,2 @@
+import shutil
+shutil.unpack_archive("weights.tar.gz", "models/")  # <-

@@ -1,0 +1,2 @@
+import os
+os.environ["CURL_CA_BUNDLE"] = ""  # <-

@@ -1,0 +1,2 @@
+import mlflow
+mlflow.set_tracking_uri("http://mlflow.internal:5000")  # <-

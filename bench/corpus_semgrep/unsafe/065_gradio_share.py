@@ -1,0 +1,3 @@
+import gradio as gr
+demo = gr.ChatInterface(respond)
+demo.launch(share=True)  # <-

@@ -1,0 +1,2 @@
+import ray
+ray.init(dashboard_host="0.0.0.0")  # <-

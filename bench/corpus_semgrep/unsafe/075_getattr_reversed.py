@@ -1,0 +1,2 @@
+import builtins
+fn = getattr(builtins, "lave"[::-1])  # <-

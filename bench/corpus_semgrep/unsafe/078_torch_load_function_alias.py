@@ -1,0 +1,3 @@
+import torch
+loader = torch.load
+state = loader(checkpoint_path)  # <-

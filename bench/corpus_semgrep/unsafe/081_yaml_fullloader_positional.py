@@ -1,0 +1,3 @@
+import yaml
+with open("hparams.yaml") as fh:
+    hparams = yaml.load(fh, yaml.FullLoader)  # <-

@@ -1,0 +1,3 @@
+import pickle
+loads = getattr(pickle, "loads")
+obj = loads(blob)  # <-
