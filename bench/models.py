@@ -568,6 +568,18 @@ def speed(work: Path, corpus: Path | None) -> None:
         ),
         ("mlwarden (process)", lambda p: run_mlwarden_process([str(p)])),
     ]
+    cli = ROOT / ".venv/bin/mlwarden"
+    if cli.exists():  # the real CLI: runner, suppressions and report included
+        runs.append(
+            (
+                "mlwarden scan --hook models (CLI)",
+                lambda p: subprocess.run(
+                    [str(cli), "scan", "--hook", "models", str(p)],
+                    capture_output=True,
+                    cwd=p.parent,
+                ),
+            )
+        )
     for name, exe in (("picklescan", picklescan), ("modelscan", modelscan)):
         if exe is None:
             print(f"{name}: not found; skipped")

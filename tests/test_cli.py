@@ -75,3 +75,35 @@ def test_init_appends_to_an_existing_repos_list(tmp_path: Path) -> None:
     assert [r["repo"] for r in config["repos"]][0] == "https://github.com/psf/black"
     assert len(config["repos"]) == 2
     assert (repo / ".mlwarden.toml").exists()
+
+
+def test_clean_scan_is_silent_without_a_terminal(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    digest = "0" * 64
+    (repo / "requirements.txt").write_text(f"numpy==1.26.4 --hash=sha256:{digest}\n")
+    (repo / "train.py").write_text("import numpy as np\n\nx = np.load('a.npy')\n")
+    result = run_mlwarden(repo, "scan", "--hook", "pins", "--hook", "semgrep", ".")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_summary_table_only_on_a_terminal(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from tests.conftest import mlwarden_command
+
+    if shutil.which("script") is None:
+        import pytest
+
+        pytest.skip("util-linux `script` is not installed")
+    repo = make_repo(tmp_path / "repo")
+    (repo / "requirements.txt").write_text("torch>=2\n")
+    command = " ".join([*mlwarden_command(), "scan", "--hook", "pins", "."])
+    tty = subprocess.run(
+        ["script", "-qec", command, "/dev/null"], cwd=repo, capture_output=True, text=True
+    )
+    assert "requirements.txt:1:1: PIN001" in tty.stdout
+    assert "1 files scanned" in tty.stdout
+    piped = run_mlwarden(repo, "scan", "--hook", "pins", ".")
+    assert piped.returncode == 1
+    assert "files scanned" not in piped.stdout + piped.stderr

@@ -29,7 +29,8 @@ from mlwarden.suppression import (
     suppression_for,
 )
 
-ProgressCallback = Callable[[str, str], None]
+# (event, hook, file count): events are "files" (the shared walk is done), "start", "done".
+ProgressCallback = Callable[[str, str, int], None]
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,15 @@ class ScanReport:
         return bool(self.failed_hooks) or any(f.severity >= min_severity for f in self.findings)
 
 
-def collect_files(paths: Sequence[str], config: Config, cwd: Path) -> tuple[str, ...]:
+def collect_files(
+    paths: Sequence[str], config: Config, cwd: Path, commits: str | None = None
+) -> tuple[str, ...]:
     """The files to scan: the given paths (directories walked), or every tracked file."""
     if paths:
         candidates = list(walk(paths))
+    elif commits:
+        # a pushed range is judged by its commits alone, not by the work tree
+        return ()
     elif (config.root / ".git").exists():
         # a tracked file deleted in the work tree is not there to scan
         candidates = [p for p in git_tracked_files(cwd) if os.path.lexists(cwd / p)]
@@ -95,7 +101,9 @@ def run_scan(
     started = time.perf_counter()
     cwd = cwd or Path.cwd()
     modules = {name: load_hook(name) for name in request.hooks}
-    files = collect_files(request.paths, request.config, cwd)
+    files = collect_files(request.paths, request.config, cwd, request.commits)
+    if progress:
+        progress("files", "", len(files))
 
     def run_one(name: str) -> tuple[str, list[Finding], list[ScanError], float, bool]:
         module = modules[name]
@@ -110,7 +118,7 @@ def run_scan(
         )
         options = request.config.options(name, module.Options)
         if progress:
-            progress(name, "start")
+            progress("start", name, len(hook_files))
         hook_started = time.perf_counter()
         try:
             result = module.run(context, options)
@@ -127,7 +135,7 @@ def run_scan(
             )
         finally:
             if progress:
-                progress(name, "done")
+                progress("done", name, len(hook_files))
         return (
             name,
             list(result.findings),

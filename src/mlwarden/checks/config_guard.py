@@ -13,6 +13,7 @@ version about to be committed (the staged blob) with HEAD (`config_guard_git`).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Sequence
@@ -193,7 +194,18 @@ def _select(ctx: ScanContext) -> tuple[dict[str, tuple[str, str]], list[ScanErro
     return chosen, errors
 
 
+def _shared_allow_list(ctx: ScanContext, options: Options) -> Options:
+    """One allow-list for package indexes: the pins hook's `allowed-indexes` counts here too,
+    so a team lists an internal index once, in either table."""
+    from mlwarden.checks.pins_common import Options as PinsOptions
+
+    pins_allowed = ctx.config.options("pins", PinsOptions).allowed_indexes
+    merged = tuple(dict.fromkeys((*options.allowed_indexes, *pins_allowed)))
+    return dataclasses.replace(options, allowed_indexes=merged)
+
+
 def run(ctx: ScanContext, options: Options) -> HookResult:
+    options = _shared_allow_list(ctx, options)
     findings: list[Finding] = []
     chosen, errors = _select(ctx)
     repo = _Repo(ctx)

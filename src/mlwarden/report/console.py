@@ -26,6 +26,7 @@ class Progress:
 
     hooks: Sequence[str]
     started: float = field(default_factory=time.perf_counter)
+    files: int = 0
     running: set[str] = field(default_factory=set)
     done: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -39,9 +40,11 @@ class Progress:
         progress._thread.start()
         return progress
 
-    def update(self, hook: str, event: str) -> None:
+    def update(self, event: str, hook: str, count: int) -> None:
         with self._lock:
-            if event == "start":
+            if event == "files":
+                self.files = count
+            elif event == "start":
                 self.running.add(hook)
             else:
                 self.running.discard(hook)
@@ -52,7 +55,7 @@ class Progress:
             with self._lock:
                 running = ", ".join(sorted(self.running)) or "-"
                 line = (
-                    f"mlwarden: {len(self.done)}/{len(self.hooks)} hooks done, "
+                    f"mlwarden: {self.files} files, {len(self.done)}/{len(self.hooks)} hooks done, "
                     f"running: {running}, {time.perf_counter() - self.started:.1f}s"
                 )
             sys.stderr.write("\r\033[K" + line)
