@@ -10,7 +10,6 @@ core.hooksPath) and with no-commit-to-branch wired as pre-commit and pre-push ho
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -187,8 +186,10 @@ def main() -> int:
     print()
     for tool in ("mlwarden", "peer"):
         t = times[tool]
-        print(f"{tool}: median git command {statistics.median(t) * 1000:.0f} ms, "
-              f"max {max(t) * 1000:.0f} ms")
+        print(
+            f"{tool}: median git command {statistics.median(t) * 1000:.0f} ms, "
+            f"max {max(t) * 1000:.0f} ms"
+        )
     return 0
 
 

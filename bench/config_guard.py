@@ -21,72 +21,204 @@ REPO = Path(os.environ.get("MLWARDEN_REPO", Path(__file__).resolve().parent.pare
 PEER_BIN = Path(os.environ.get("MLWARDEN_PEER_BIN", "/tmp/peers-guard/bin"))
 MLWARDEN = REPO / ".venv/bin/mlwarden"
 
-OURS = {"checkout": {"CFG001"}, "injection": {"CFG002"}, "write-all": {"CFG003"},
-        "pipe": {"CFG006"}, "secret": {"CFG005"}}
-ZIZMOR = {"checkout": {"dangerous-triggers"}, "injection": {"template-injection"},
-          "write-all": {"excessive-permissions"}, "pipe": set(),
-          "secret": {"overprovisioned-secrets", "secrets-inherit", "secrets-outside-env"}}
+OURS = {
+    "checkout": {"CFG001"},
+    "injection": {"CFG002"},
+    "write-all": {"CFG003"},
+    "pipe": {"CFG006"},
+    "secret": {"CFG005"},
+}
+ZIZMOR = {
+    "checkout": {"dangerous-triggers"},
+    "injection": {"template-injection"},
+    "write-all": {"excessive-permissions"},
+    "pipe": set(),
+    "secret": {"overprovisioned-secrets", "secrets-inherit", "secrets-outside-env"},
+}
 
 P = "permissions:\n  contents: read\n"
 STEPS = "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
 CASES: list[tuple[str, str, str, bool]] = [  # name, category, workflow, is a true positive
-    ("prt + checkout head.sha", "checkout", "on: pull_request_target\n" + P + STEPS +
-     "      - uses: actions/checkout@v4\n        with:\n"
-     "          ref: ${{ github.event.pull_request.head.sha }}\n      - run: make\n", True),
-    ("workflow_run + gh pr checkout", "checkout", "on: workflow_run\n" + P + STEPS +
-     "      - run: gh pr checkout 1 && make\n", True),
-    ("prt + checkout fork repository", "checkout", "on: pull_request_target\n" + P + STEPS +
-     "      - uses: actions/checkout@v4\n        with:\n"
-     "          repository: ${{ github.event.pull_request.head.repo.full_name }}\n", True),
-    ("prt labeler, no checkout (near miss)", "checkout", "on: pull_request_target\n" + P +
-     STEPS + "      - uses: actions/labeler@v5\n", False),
-    ("pull_request + head checkout (near miss)", "checkout", "on: pull_request\n" + P + STEPS +
-     "      - uses: actions/checkout@v4\n        with:\n"
-     "          ref: ${{ github.event.pull_request.head.sha }}\n", False),
-    ("title in run", "injection", "on: pull_request\n" + P + STEPS +
-     '      - run: echo "${{ github.event.pull_request.title }}"\n', True),
-    ("head_ref in run (Ultralytics)", "injection", "on: pull_request_target\n" + P + STEPS +
-     "      - run: git checkout ${{ github.head_ref }}\n", True),
-    ("comment body in github-script", "injection", "on: issue_comment\n" + P + STEPS +
-     "      - uses: actions/github-script@v7\n        with:\n"
-     "          script: console.log('${{ github.event.comment.body }}')\n", True),
-    ("title via env (near miss)", "injection", "on: pull_request\n" + P + STEPS +
-     "      - env:\n          T: ${{ github.event.pull_request.title }}\n"
-     '        run: echo "$T"\n', False),
-    ("PR number in run (near miss)", "injection", "on: pull_request\n" + P + STEPS +
-     "      - run: echo ${{ github.event.pull_request.number }}\n", False),
-    ("permissions: write-all", "write-all", "on: push\npermissions: write-all\n" + STEPS +
-     "      - run: make\n", True),
-    ("job write-all", "write-all", "on: push\n" + STEPS.replace(
-        "    runs-on", "    permissions: write-all\n    runs-on") + "      - run: make\n", True),
-    ("contents: read (near miss)", "write-all", "on: push\n" + P + STEPS + "      - run: make\n",
-     False),
-    ("curl \\| bash", "pipe", "on: push\n" + P + STEPS +
-     "      - run: curl -sSL https://get.example/i.sh | bash\n", True),
-    ("bash <(curl)", "pipe", "on: push\n" + P + STEPS +
-     "      - run: bash <(curl -s https://get.example/i.sh)\n", True),
-    ("curl \\| jq (near miss)", "pipe", "on: push\n" + P + STEPS +
-     "      - run: curl -s https://api.example | jq .x\n", False),
-    ("echo secret", "secret", "on: push\n" + P + STEPS +
-     "      - run: echo ${{ secrets.HF_TOKEN }}\n", True),
-    ("toJSON(secrets)", "secret", "on: push\n" + P + STEPS +
-     "      - run: echo '${{ toJSON(secrets) }}' > s.json\n", True),
-    ("docker login --password-stdin (near miss)", "secret", "on: push\n" + P + STEPS +
-     '      - run: echo "${{ secrets.PAT }}" | docker login -u x --password-stdin\n', False),
+    (
+        "prt + checkout head.sha",
+        "checkout",
+        "on: pull_request_target\n"
+        + P
+        + STEPS
+        + "      - uses: actions/checkout@v4\n        with:\n"
+        "          ref: ${{ github.event.pull_request.head.sha }}\n      - run: make\n",
+        True,
+    ),
+    (
+        "workflow_run + gh pr checkout",
+        "checkout",
+        "on: workflow_run\n" + P + STEPS + "      - run: gh pr checkout 1 && make\n",
+        True,
+    ),
+    (
+        "prt + checkout fork repository",
+        "checkout",
+        "on: pull_request_target\n"
+        + P
+        + STEPS
+        + "      - uses: actions/checkout@v4\n        with:\n"
+        "          repository: ${{ github.event.pull_request.head.repo.full_name }}\n",
+        True,
+    ),
+    (
+        "prt labeler, no checkout (near miss)",
+        "checkout",
+        "on: pull_request_target\n" + P + STEPS + "      - uses: actions/labeler@v5\n",
+        False,
+    ),
+    (
+        "pull_request + head checkout (near miss)",
+        "checkout",
+        "on: pull_request\n" + P + STEPS + "      - uses: actions/checkout@v4\n        with:\n"
+        "          ref: ${{ github.event.pull_request.head.sha }}\n",
+        False,
+    ),
+    (
+        "title in run",
+        "injection",
+        "on: pull_request\n"
+        + P
+        + STEPS
+        + '      - run: echo "${{ github.event.pull_request.title }}"\n',
+        True,
+    ),
+    (
+        "head_ref in run (Ultralytics)",
+        "injection",
+        "on: pull_request_target\n"
+        + P
+        + STEPS
+        + "      - run: git checkout ${{ github.head_ref }}\n",
+        True,
+    ),
+    (
+        "comment body in github-script",
+        "injection",
+        "on: issue_comment\n"
+        + P
+        + STEPS
+        + "      - uses: actions/github-script@v7\n        with:\n"
+        "          script: console.log('${{ github.event.comment.body }}')\n",
+        True,
+    ),
+    (
+        "title via env (near miss)",
+        "injection",
+        "on: pull_request\n"
+        + P
+        + STEPS
+        + "      - env:\n          T: ${{ github.event.pull_request.title }}\n"
+        '        run: echo "$T"\n',
+        False,
+    ),
+    (
+        "PR number in run (near miss)",
+        "injection",
+        "on: pull_request\n"
+        + P
+        + STEPS
+        + "      - run: echo ${{ github.event.pull_request.number }}\n",
+        False,
+    ),
+    (
+        "permissions: write-all",
+        "write-all",
+        "on: push\npermissions: write-all\n" + STEPS + "      - run: make\n",
+        True,
+    ),
+    (
+        "job write-all",
+        "write-all",
+        "on: push\n"
+        + STEPS.replace("    runs-on", "    permissions: write-all\n    runs-on")
+        + "      - run: make\n",
+        True,
+    ),
+    (
+        "contents: read (near miss)",
+        "write-all",
+        "on: push\n" + P + STEPS + "      - run: make\n",
+        False,
+    ),
+    (
+        "curl \\| bash",
+        "pipe",
+        "on: push\n" + P + STEPS + "      - run: curl -sSL https://get.example/i.sh | bash\n",
+        True,
+    ),
+    (
+        "bash <(curl)",
+        "pipe",
+        "on: push\n" + P + STEPS + "      - run: bash <(curl -s https://get.example/i.sh)\n",
+        True,
+    ),
+    (
+        "curl \\| jq (near miss)",
+        "pipe",
+        "on: push\n" + P + STEPS + "      - run: curl -s https://api.example | jq .x\n",
+        False,
+    ),
+    (
+        "echo secret",
+        "secret",
+        "on: push\n" + P + STEPS + "      - run: echo ${{ secrets.HF_TOKEN }}\n",
+        True,
+    ),
+    (
+        "toJSON(secrets)",
+        "secret",
+        "on: push\n" + P + STEPS + "      - run: echo '${{ toJSON(secrets) }}' > s.json\n",
+        True,
+    ),
+    (
+        "docker login --password-stdin (near miss)",
+        "secret",
+        "on: push\n"
+        + P
+        + STEPS
+        + '      - run: echo "${{ secrets.PAT }}" | docker login -u x --password-stdin\n',
+        False,
+    ),
 ]
 
 
 def ours(folder: Path, name: str) -> set[str]:
-    done = subprocess.run([str(MLWARDEN), "scan", "--hook", "config-guard", "--format", "json",
-                           f".github/workflows/{name}"], cwd=folder, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [
+            str(MLWARDEN),
+            "scan",
+            "--hook",
+            "config-guard",
+            "--format",
+            "json",
+            f".github/workflows/{name}",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
     return {f["rule_id"] for f in json.loads(done.stdout)["findings"]}
 
 
 def zizmor(folder: Path, name: str) -> set[str]:
-    done = subprocess.run([str(PEER_BIN / "zizmor"), "--offline", "--no-progress", "--format",
-                           "json", f".github/workflows/{name}"], cwd=folder,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(PEER_BIN / "zizmor"),
+            "--offline",
+            "--no-progress",
+            "--format",
+            "json",
+            f".github/workflows/{name}",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
     return {f["ident"] for f in json.loads(done.stdout or "[]")}
 
 
@@ -105,9 +237,10 @@ def main() -> int:
         score = {"ours": [0, 0, 0, 0], "zizmor": [0, 0, 0, 0]}  # tp, fn, fp, tn
         for i, (name, cat, _, positive) in enumerate(CASES):
             cells = []
-            for tool, found, wanted in (("ours", ours(folder, f"c{i:02d}.yml"), OURS[cat]),
-                                        ("zizmor", zizmor(folder, f"c{i:02d}.yml")
-                                         if have_zizmor else set(), ZIZMOR[cat])):
+            for tool, found, wanted in (
+                ("ours", ours(folder, f"c{i:02d}.yml"), OURS[cat]),
+                ("zizmor", zizmor(folder, f"c{i:02d}.yml") if have_zizmor else set(), ZIZMOR[cat]),
+            ):
                 hit = bool(found & wanted)
                 index = (0 if hit else 1) if positive else (2 if hit else 3)
                 score[tool][index] += 1
@@ -117,14 +250,29 @@ def main() -> int:
             tp, fn, fp, tn = score[tool]
             print(f"{tool}: {tp}/{tp + fn} detected, {fp}/{fp + tn} false positives")
         start = time.perf_counter()
-        subprocess.run([str(MLWARDEN), "scan", "--hook", "config-guard", ".github/workflows"],
-                       cwd=folder, capture_output=True)
+        subprocess.run(
+            [str(MLWARDEN), "scan", "--hook", "config-guard", ".github/workflows"],
+            cwd=folder,
+            capture_output=True,
+        )
         ours_time = time.perf_counter() - start
-        print(f"time for all {len(CASES)} workflows: config-guard {ours_time * 1000:.0f} ms", end="")
+        print(
+            f"time for all {len(CASES)} workflows: config-guard {ours_time * 1000:.0f} ms", end=""
+        )
         if have_zizmor:
             start = time.perf_counter()
-            subprocess.run([str(PEER_BIN / "zizmor"), "--offline", "--no-progress", "--format",
-                            "json", ".github/workflows"], cwd=folder, capture_output=True)
+            subprocess.run(
+                [
+                    str(PEER_BIN / "zizmor"),
+                    "--offline",
+                    "--no-progress",
+                    "--format",
+                    "json",
+                    ".github/workflows",
+                ],
+                cwd=folder,
+                capture_output=True,
+            )
             print(f", zizmor {(time.perf_counter() - start) * 1000:.0f} ms")
         else:
             print(" (zizmor not installed: skipped)")

@@ -175,7 +175,8 @@ def requirements_docs(rng: random.Random, names: list[str]) -> list[Doc]:
         doc.add("--trusted-host pypi.internal", "PIN004")
         doc.add("-f https://data.pyg.org/whl/torch-2.4.0+cu121.html", "PIN003")
         doc.add("--find-links ./wheels")
-        doc.add("-i https://deploy:s3cr3tpass@pypi.corp.example/simple", "PIN005")
+        index = "-i https://deploy:s3cr3tpass@pypi.corp.example/simple"  # pragma: allowlist secret
+        doc.add(index, "PIN005")
         doc.add(f"torch==2.4.1 {HASH}")
         docs.append(doc)
     for k in range(6):  # VCS and URLs

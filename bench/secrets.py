@@ -496,10 +496,23 @@ def run_detect_secrets(root: Path, exe: str) -> tuple[float, set[tuple[str, int]
     }
 
 
+def _kind(path: str) -> str:
+    name = Path(path).name
+    if name in ("poetry.lock", "requirements.txt") or name.endswith(".dvc"):
+        return "lock / requirements / DVC (hashes)"
+    if name.endswith(".ipynb"):
+        return "notebooks (plots, outputs)"
+    if name.endswith(".yaml"):
+        return "YAML configs (revisions, md5)"
+    if name.endswith(".py"):
+        return "Python (SHAs, checksums, run ids)"
+    return "other"
+
+
 def find_detect_secrets() -> str | None:
     env = os.environ.get("DETECT_SECRETS")
     if env:
-        return env
+        return env if Path(env).exists() else None
     local = Path(sys.executable).with_name("detect-secrets")
     return str(local) if local.exists() else shutil.which("detect-secrets")
 
@@ -557,6 +570,11 @@ def main() -> int:
     print("\n| family | planted | mlwarden | detect-secrets |\n|---|---|---|---|")
     for family, (total, ours, theirs) in sorted(by_family.items()):
         print(f"| {family} | {total} | {ours} | {theirs} |")
+    print("\n| false positives by file kind | mlwarden | detect-secrets |\n|---|---|---|")
+    kinds = sorted({_kind(p) for tool in found for p, _ in found[tool] - plant_lines})
+    for kind in kinds:
+        counts = [sum(_kind(p) == kind for p, _ in found[t] - plant_lines) for t in found]
+        print(f"| {kind} | {counts[0]} | {counts[1]} |")
     if os.environ.get("BENCH_VERBOSE"):
         for tool in found:
             for miss in sorted(plant_lines - found[tool]):

@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample")
     parser.add_argument(
+        "--saved-scans",
+        action="store_true",
+        help="--sample: use bench/results/scan-<tree>.json of the last benchmark, if any",
+    )
+    parser.add_argument(
         "--report",
         nargs="+",
         type=Path,
@@ -364,13 +369,25 @@ def run_sample(args: argparse.Namespace) -> int:
     sources: dict[tuple[str, str], list[str]] = {}
     with tempfile.TemporaryDirectory(prefix="mlwarden-sample-") as tmp:
         for tree in trees:
-            cmd = commands(args, tree, Path(tmp) / "unused.yaml")["mlwarden-scan"]
-            out, err = Path(tmp) / "scan.out", Path(tmp) / "scan.err"
-            m = measure(cmd, cwd=tree.path, env=env, stdout=out, stderr=err, timeout=args.timeout)
-            if m.returncode not in OK_CODES:
-                print(f"[suite] scan failed on {tree.name}: exit {m.returncode}", file=sys.stderr)
-                continue
-            _, findings = suite_parse.parse_mlwarden_json(out.read_text(encoding="utf-8"))
+            saved = args.results / f"scan-{tree.name}.json"
+            if args.saved_scans and saved.is_file():
+                print(f"[suite] {tree.name}: findings of {saved.name}", file=sys.stderr)
+                output = saved.read_text(encoding="utf-8")
+            else:
+                cmd = commands(args, tree, Path(tmp) / "unused.yaml")["mlwarden-scan"]
+                out, err = Path(tmp) / "scan.out", Path(tmp) / "scan.err"
+                m = measure(
+                    cmd, cwd=tree.path, env=env, stdout=out, stderr=err, timeout=args.timeout
+                )
+                if m.returncode not in OK_CODES:
+                    print(
+                        f"[suite] scan failed on {tree.name}: exit {m.returncode}", file=sys.stderr
+                    )
+                    continue
+                output = out.read_text(encoding="utf-8")
+            _, findings = suite_parse.parse_mlwarden_json(output)
+            if args.hook:
+                findings = [f for f in findings if f.get("hook") in args.hook]
             for finding in findings:
                 finding["tree"] = tree.name
                 key = (tree.name, str(finding.get("path")))

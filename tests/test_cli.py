@@ -67,12 +67,15 @@ def test_init_creates_config_and_never_clobbers(tmp_path: Path) -> None:
 
 def test_init_appends_to_an_existing_repos_list(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
-    existing = "repos:\n  - repo: https://github.com/psf/black\n    rev: 24.1.0\n    hooks:\n      - id: black\n"
+    existing = (
+        "repos:\n  - repo: https://github.com/psf/black\n    rev: 24.1.0\n"
+        "    hooks:\n      - id: black\n"
+    )
     (repo / ".pre-commit-config.yaml").write_text(existing)
     result = run_mlwarden(repo, "init")
     assert result.returncode == 0
     config = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())
-    assert [r["repo"] for r in config["repos"]][0] == "https://github.com/psf/black"
+    assert config["repos"][0]["repo"] == "https://github.com/psf/black"
     assert len(config["repos"]) == 2
     assert (repo / ".mlwarden.toml").exists()
 

@@ -125,8 +125,11 @@ def test_semgrep_and_bandit_report_one_risk_once(project: Path) -> None:
     if not semgrep_rules:
         pytest.skip("no semgrep rule declares B614 as its equivalent")
     result = run_mlwarden(
-        project, "scan", "--hook", "semgrep", "--hook", "bandit", "--format", "json", "train.py"
+        project,
+        *("scan", "--hook", "semgrep", "--hook", "bandit", "--format", "json"),
+        *("train.py", "explore.ipynb"),
     )
-    findings = [(f["rule_id"], f["line"]) for f in json.loads(result.stdout)["findings"]]
-    on_line_2 = [rule_id for rule_id, line in findings if line == 2]
-    assert len(on_line_2) == 1 and on_line_2[0] != "B614", findings
+    findings = [(f["path"], f["line"], f["rule_id"]) for f in json.loads(result.stdout)["findings"]]
+    for path, line in (("train.py", 2), ("explore.ipynb", 18)):
+        here = [rule_id for p, n, rule_id in findings if (p, n) == (path, line)]
+        assert len(here) == 1 and here[0] != "B614", findings

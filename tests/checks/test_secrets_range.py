@@ -93,7 +93,9 @@ def test_ignore_comment_in_the_commit_silences_its_finding(repo: Path) -> None:
     assert [(f.rule_id, f.location.line) for f in result.findings] == [("SEC008", 3)]
 
 
-@pytest.mark.parametrize("spec", ["HEAD", "nope..HEAD", "HEAD..nope", "HEAD...HEAD~0x"])
+@pytest.mark.parametrize(
+    "spec", ["HEAD", "nope..HEAD", "HEAD..nope", "HEAD...HEAD", "..HEAD", "HEAD.."]
+)
 def test_bad_ranges_are_usage_errors(repo: Path, spec: str) -> None:
     with pytest.raises(UsageError):
         scan_range(repo, spec)
@@ -136,3 +138,16 @@ def test_through_pre_commit_with_a_local_hook(repo: Path, tmp_path: Path) -> Non
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "bad.env:2:" in done.stdout and "SEC012" in done.stdout and key not in done.stdout
+
+
+def test_odd_file_names_and_binary_files_in_a_range(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD").stdout.strip()
+    (repo / "conf dir").mkdir()
+    (repo / "blob.bin").write_bytes(b"\x00\x01" + F.token("github").encode())
+    name = 'conf dir/ключ "q".env'
+    sha = commit(repo, {name: f"#\nGH={F.token('github')}\n"}, "odd names")
+    git(repo, "add", "blob.bin")
+    git(repo, "commit", "-q", "--no-verify", "-m", "binary")
+    result = scan_range(repo, f"{base}..HEAD")
+    got = [(f.location.path, f.location.line, f.location.commit) for f in result.findings]
+    assert got == [(name, 2, sha)]

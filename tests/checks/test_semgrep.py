@@ -6,17 +6,20 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mlwarden.checks import semgrep, semgrep_engine, semgrep_pack
 from mlwarden.checks.semgrep_pack import pack_dir
 from mlwarden.config import Config
 from mlwarden.findings import HookResult, Severity
 from mlwarden.hooks import ScanContext
-from tests.conftest import git, run_mlwarden
+from tests.conftest import REPO_ROOT, git, run_mlwarden
 
 SAFE_FORMS = """\
 import keras
@@ -346,3 +349,43 @@ def test_semgrep_workers_follow_the_run_size(monkeypatch: pytest.MonkeyPatch) ->
     assert "--jobs=3" in command
     assert "--metrics=off" in command
     assert command[-2:] == ["--", "a.py"]
+
+
+def test_configured_rules_include_extra_rules(tmp_path: Path) -> None:
+    write(tmp_path, {"rules/acme.yaml": ACME_RULE})
+    options = semgrep.Options(extra_rules=("rules",))
+    config = Config(root=tmp_path, hook_options={"semgrep": options})
+    found = semgrep.configured_rules(config)
+    assert [rule.id for rule in found[-1:]] == ["ACME001"]
+    assert found[-1].severity is Severity.HIGH
+    assert len(found) == len(semgrep.rules()) + 1
+
+
+def test_through_pre_commit(git_repo: Path, clean_env: None) -> None:
+    """The manifest entry as a `repo: local` hook: real pre-commit, real console script."""
+    manifest = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (entry,) = [hook for hook in manifest if hook["id"] == "mlwarden-semgrep"]
+    script = Path(sys.executable).parent / "mlwarden-semgrep"
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
+    if not script.exists() or pre_commit is None:
+        pytest.skip("console scripts not installed")
+    hook = {**entry, "entry": str(script), "language": "system"}
+    hook.pop("minimum_pre_commit_version", None)
+    config = {"repos": [{"repo": "local", "hooks": [hook]}]}
+    write(
+        git_repo,
+        {
+            ".pre-commit-config.yaml": yaml.safe_dump(config),
+            "train.py": UNSAFE,
+            "nb.ipynb": notebook(("code", ["import pickle\n", "obj = pickle.loads(b)\n"])),
+            "README.md": "torch.load(x)\n",
+        },
+    )
+    git(git_repo, "add", "-A")
+    proc = subprocess.run(
+        [pre_commit, "run", "--all-files"], cwd=git_repo, capture_output=True, text=True
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "train.py:4:5: SG001 [high]" in proc.stdout
+    assert "nb.ipynb:8:12: SG006 [high]" in proc.stdout, proc.stdout
+    assert "README.md" not in proc.stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.checks import semgrep
+from mlwarden.checks import semgrep, semgrep_pack
 from mlwarden.checks.semgrep_engine import run_semgrep
 from mlwarden.checks.semgrep_pack import (
     builtin_pack,
@@ -175,3 +175,14 @@ def test_load_pack_tolerates_rules_without_our_metadata(tmp_path: Path) -> None:
 
 def test_builtin_pack_is_cached() -> None:
     assert builtin_pack() is builtin_pack()
+
+
+def test_installed_pack_inside_the_package_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The wheel force-includes semgrep-rules/ as mlwarden/semgrep_rules.
+    package = tmp_path / "site" / "mlwarden"
+    (package / "semgrep_rules").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.setattr(semgrep_pack.mlwarden, "__file__", str(package / "__init__.py"))
+    assert semgrep_pack.pack_dir() == package / "semgrep_rules"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +81,8 @@ def rules() -> tuple[Rule, ...]:
 
 
 def run(ctx: ScanContext, options: Options) -> HookResult:
+    import tempfile  # only when scanning: `mlwarden rules` loads this module too
+
     sources, errors = load_sources(ctx, NAME)
     tests = options.selected_tests()
     if not sources or not tests:

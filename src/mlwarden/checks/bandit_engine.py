@@ -8,7 +8,6 @@ all files. Only this module imports bandit, and only inside `run_bandit`.
 from __future__ import annotations
 
 import bisect
-import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +39,8 @@ class BanditRun:
 @contextmanager
 def _quiet_bandit_logs() -> Iterator[None]:
     """bandit logs per-file problems on its own logger; we report them as ScanErrors."""
+    import logging
+
     logger = logging.getLogger("bandit")
     level, propagate = logger.level, logger.propagate
     logger.setLevel(logging.CRITICAL + 1)

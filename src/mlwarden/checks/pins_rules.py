@@ -114,7 +114,7 @@ RULES: tuple[Rule, ...] = (
         "Reports index, extra-index, find-links, source and channel URLs whose user-info holds "
         "a literal password or token. `${ENV_VAR}` references are fine.",
         "The credential is in git history for everyone with read access, and in CI logs.",
-        "--extra-index-url https://user:s3cret@pypi.internal/simple",
+        "--extra-index-url https://user:s3cret@pypi.internal/simple",  # pragma: allowlist secret
         "--extra-index-url https://${PIP_USER}:${PIP_TOKEN}@pypi.internal/simple",
         ("https://pip.pypa.io/en/stable/topics/authentication/",),
         cwe=(798,),

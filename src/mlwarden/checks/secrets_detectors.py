@@ -271,7 +271,7 @@ URL_PATTERN = (
 # A line that configures a package index: credentials there are SEC031, not SEC030.
 INDEX_LINE_PATTERN = (
     r"(?i)index[-_]url|find[-_]links|extra[-_]index|PIP_INDEX|\[\[tool\.uv\.index"
-    r"|(?:^|\s)(?:-i|-f|--index)[ =]"
+    r"|(?:^|[\s\"'(])(?:-i|-f|--index)[ =]"
 )
 
 # Secret-like names: the keyword core is matched, the full name is read backwards in

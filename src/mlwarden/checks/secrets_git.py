@@ -52,12 +52,12 @@ def range_revisions(root: Path, spec: str) -> list[str]:
     """`git log` arguments for `A..B`; an all-zero A (a new branch) means every commit of B
     that no remote has yet; an all-zero B (a deletion) means nothing to scan."""
     base, sep, tip = spec.partition("..")
-    if not sep or tip.startswith(".") or not tip:
+    if not sep or not base or not tip or tip.startswith("."):
         raise UsageError(f"--commits expects FROM..TO, got {spec!r}")
     if _is_zero(tip):
         return []
     tip_sha = _verify(root, tip)
-    if not base or _is_zero(base):
+    if _is_zero(base):
         return [tip_sha, "--not", "--remotes"]
     return [f"{_verify(root, base)}..{tip_sha}"]
 
@@ -110,7 +110,7 @@ def added_files(root: Path, revisions: list[str]) -> Iterator[AddedFile]:
             current, in_header = None, True
         elif in_header:
             if text.startswith("+++ "):
-                target = text[4:]
+                target = text[4:].rstrip("\t")  # git appends a tab to names with spaces
                 if target != "/dev/null":
                     current = AddedFile(commit, _unquote(target)[2:])
             elif text.startswith("@@"):

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from mlwarden.config import Config
 from mlwarden.files import NotebookError, NotebookView, Skipped, notebook_code_view, read_text
 from mlwarden.findings import (
     Confidence,
@@ -65,6 +66,14 @@ def rules() -> tuple[Rule, ...]:
     from mlwarden.checks.semgrep_pack import builtin_pack
 
     return tuple(entry.rule for entry in builtin_pack())
+
+
+def configured_rules(config: Config) -> tuple[Rule, ...]:
+    """The pack's rules plus the maintainers' `extra-rules` (for SARIF rule metadata)."""
+    options = config.options(NAME, Options)
+    ctx = ScanContext(config.root, (), config)
+    _, extra, _ = _extra_configs(ctx, options, {rule.id for rule in rules()})
+    return (*rules(), *extra.values())
 
 
 def run(ctx: ScanContext, options: Options) -> HookResult:

@@ -37,14 +37,18 @@ _MEMBER_STREAMS = ("pickle", "npy", "zip", *formats.COMPRESSIONS)
 
 
 def _stored_head(f: IO[bytes], info: zipfile.ZipInfo) -> bytes | None:
-    """The first bytes of a stored member, read past its local header; None if odd."""
-    f.seek(info.header_offset)
-    local = f.read(30)
-    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+    """The first bytes of a stored member, read past its local header; None if odd
+    (zipfile then opens it and reports what is wrong)."""
+    try:
+        f.seek(info.header_offset)
+        local = f.read(30)
+        if len(local) != 30 or local[:4] != b"PK\x03\x04":
+            return None
+        names = int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        f.seek(names, os.SEEK_CUR)
+        return f.read(min(formats.HEAD, info.file_size))
+    except (OSError, ValueError, OverflowError):
         return None
-    names = int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
-    f.seek(names, os.SEEK_CUR)
-    return f.read(min(formats.HEAD, info.file_size))
 
 
 def _join(parent: str | None, name: str) -> str:
@@ -201,7 +205,15 @@ class Analyzer:
         try:
             archive = zipfile.ZipFile(f)
             infos = archive.infolist()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            OverflowError,
+            RuntimeError,
+        ) as exc:
+            # zipfile reports a corrupt central directory with any of these.
             if strict and (self.strict_name or member):
                 self.report.errors.append(f"truncated or corrupt zip{where(member)}: {exc}")
             return
@@ -228,10 +240,11 @@ class Analyzer:
                 self.report.errors.append(f"member `{label}`: {exc}")
             except (
                 zipfile.BadZipFile,
-                RuntimeError,
-                NotImplementedError,
+                RuntimeError,  # also NotImplementedError: unknown compression or version
                 OSError,
                 EOFError,
+                ValueError,  # also UnicodeDecodeError: a member name or offset is corrupt
+                OverflowError,
             ) as exc:
                 self.report.errors.append(f"member `{label}`: cannot read: {exc}")
 
