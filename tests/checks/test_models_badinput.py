@@ -6,6 +6,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlwarden.checks.models import Options
 from tests.checks.test_models_helpers import evil, ids, run_on, scan, torch_zip
@@ -142,3 +144,50 @@ def test_truncated_compressed_and_npy_files(tmp_path: Path) -> None:
     assert [e.path for e in result.errors] == ["bad_header.npy", "cut.joblib"]
     assert result.errors[0].message == "unreadable .npy header"
     assert "cannot read" in result.errors[1].message
+
+
+def _seeds() -> list[bytes]:
+    import gzip
+
+    from tests.checks.test_models_helpers import (
+        benign_state_dict,
+        joblib_like,
+        keras,
+        npy_object,
+        zip_of,
+    )
+
+    return [
+        torch_zip(benign_state_dict()),
+        joblib_like(4, after=evil()[2:-1]),
+        zip_of({"a.npy": npy_object(evil())}),
+        gzip.compress(evil()),
+        keras([{"module": "keras.layers", "class_name": "Dense", "config": {}}]),
+        evil(proto=0),
+    ]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 5),
+    edits=st.lists(
+        st.tuples(st.integers(0, 10**6), st.integers(0, 255), st.booleans()), max_size=4
+    ),
+    cut=st.integers(0, 10**6),
+)
+def test_mutated_artifacts_never_crash(
+    tmp_path: Path, seed: int, edits: list[tuple[int, int, bool]], cut: int
+) -> None:
+    """Flipped bytes and truncations give findings or one-line errors, never an
+    internal error (found by fuzzing: corrupt zip offsets, names, versions)."""
+    data = bytearray(_seeds()[seed])
+    for where, value, truncate in edits:
+        if truncate:
+            data = data[: cut % (len(data) + 1)]
+        elif data:
+            data[where % len(data)] = value
+    result = scan(tmp_path, {"m.pt": bytes(data)})
+    assert not any(e.message.startswith("internal error") for e in result.errors)
+    assert all("\n" not in e.message for e in result.errors)

@@ -389,3 +389,14 @@ def test_through_pre_commit(git_repo: Path, clean_env: None) -> None:
     assert "train.py:4:5: SG001 [high]" in proc.stdout
     assert "nb.ipynb:8:12: SG006 [high]" in proc.stdout, proc.stdout
     assert "README.md" not in proc.stdout
+
+
+def test_a_broken_extra_rule_keeps_the_pack_findings(in_tmp: Path) -> None:
+    broken = ACME_RULE.replace("    pattern: acme.unsafe(...)\n", "    pattern-nope: x\n")
+    write(in_tmp, {"rules/broken.yaml": broken})
+    result = scan(in_tmp, {"train.py": UNSAFE}, semgrep.Options(extra_rules=("rules/",)))
+    assert ids(result) == [("SG001", "train.py", 4), ("SG001", "train.py", 5)]
+    assert [e.path for e in result.errors] == ["."]
+    assert (
+        "ACME001" in result.errors[0].message or "extra-rules not used" in result.errors[0].message
+    )

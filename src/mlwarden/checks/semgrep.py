@@ -9,6 +9,7 @@ severities and documentation come from the pack's YAML metadata (`semgrep_pack`)
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -88,11 +89,32 @@ def run(ctx: ScanContext, options: Options) -> HookResult:
     extra, extra_rules, extra_errors = _extra_configs(ctx, options, set(known))
     configs += extra
     errors += extra_errors
+    plain, notebooks, read_errors = _collect(ctx, every_file=bool(extra))
+    errors += read_errors
+    if not plain and not notebooks:
+        return HookResult(errors=tuple(errors))
+    with tempfile.TemporaryDirectory(prefix="mlwarden-semgrep-") as tmp:
+        targets = dict(plain)
+        for index, (target, view) in enumerate(notebooks):
+            # One folder per notebook keeps the original name visible in semgrep errors.
+            view_path = Path(tmp) / str(index) / (PurePosixPath(target.path).stem + ".py")
+            view_path.parent.mkdir()
+            view_path.write_text(view.source, encoding="utf-8")
+            targets[str(view_path)] = target
+        findings, scan_errors = _scan(ctx, options, configs, targets, known, extra_rules)
+    return HookResult(findings=findings, errors=tuple(errors + scan_errors))
+
+
+def _collect(
+    ctx: ScanContext, *, every_file: bool
+) -> tuple[dict[str, _Target], list[tuple[_Target, NotebookView]], list[ScanError]]:
+    """The files semgrep should see; maintainers' rules may target any language."""
     plain: dict[str, _Target] = {}
-    notebooks: list[_Target] = []
+    notebooks: list[tuple[_Target, NotebookView]] = []
+    errors: list[ScanError] = []
     for path in ctx.files:
         suffix = PurePosixPath(path).suffix.lower()
-        wanted = suffix in PYTHON_SUFFIXES or suffix in CONFIG_SUFFIXES or bool(extra)
+        wanted = every_file or suffix in PYTHON_SUFFIXES or suffix in CONFIG_SUFFIXES
         if suffix != NOTEBOOK_SUFFIX and not wanted:
             continue
         try:
@@ -109,20 +131,9 @@ def run(ctx: ScanContext, options: Options) -> HookResult:
         except NotebookError as exc:
             errors.append(ScanError(path, f"malformed notebook: {exc}", NAME))
             continue
-        notebooks.append(_Target(path, tuple(view.source.splitlines()), view, tuple(text.lines)))
-    if not plain and not notebooks:
-        return HookResult(errors=tuple(errors))
-    with tempfile.TemporaryDirectory(prefix="mlwarden-semgrep-") as tmp:
-        targets = dict(plain)
-        for index, target in enumerate(notebooks):
-            # One folder per notebook keeps the original name visible in semgrep errors.
-            view_path = Path(tmp) / str(index) / (PurePosixPath(target.path).stem + ".py")
-            view_path.parent.mkdir()
-            assert target.notebook is not None
-            view_path.write_text(target.notebook.source, encoding="utf-8")
-            targets[str(view_path)] = target
-        findings, scan_errors = _scan(ctx, options, configs, targets, known, extra_rules)
-    return HookResult(findings=findings, errors=tuple(errors + scan_errors))
+        target = _Target(path, tuple(view.source.splitlines()), view, tuple(text.lines))
+        notebooks.append((target, view))
+    return plain, notebooks, errors
 
 
 def _extra_configs(
@@ -168,12 +179,14 @@ def _scan(
     known: Mapping[str, Rule],
     extra_rules: Mapping[str, Rule],
 ) -> tuple[tuple[Finding, ...], list[ScanError]]:
-    from mlwarden.checks.semgrep_engine import EngineError, run_semgrep
+    from mlwarden.checks.semgrep_engine import EngineError, EngineOutput, run_semgrep
     from mlwarden.checks.semgrep_pack import short_rule_id
 
-    try:
-        output = run_semgrep(
-            configs,
+    errors: list[ScanError] = []
+
+    def scan_with(pack: list[Path]) -> EngineOutput:
+        return run_semgrep(
+            pack,
             list(targets),
             cwd=Path.cwd(),
             experimental=options.experimental,
@@ -181,12 +194,23 @@ def _scan(
             timeout=options.timeout,
             jobs=options.jobs,
         )
+
+    try:
+        output = scan_with(configs)
     except EngineError as exc:
-        return (), [ScanError(".", str(exc), NAME)]
+        if len(configs) == 1:
+            return (), [ScanError(".", str(exc), NAME)]
+        # A broken maintainers' rule must not cost the built-in pack's findings.
+        errors.append(ScanError(".", f"extra-rules not used: {exc}", NAME))
+        try:
+            output = scan_with(configs[:1])
+        except EngineError as again:
+            return (), [ScanError(".", str(again), NAME)]
+    by_path = {os.path.normpath(path): target for path, target in targets.items()}
     findings: list[Finding] = []
     seen: dict[tuple[str, str, str], int] = {}
     for match in output.matches:
-        target = targets.get(match.path)
+        target = targets.get(match.path) or by_path.get(os.path.normpath(match.path))
         if target is None:
             continue
         rule_id = short_rule_id(match.check_id)
@@ -209,7 +233,6 @@ def _scan(
                 hook=NAME,
             )
         )
-    errors = []
     for error in output.errors:
         target = targets.get(error.path or "")
         line = error.line
@@ -218,7 +241,7 @@ def _scan(
         errors.append(
             ScanError(
                 target.path if target else (error.path or "."),
-                _error_text(error.kind, line, error.message),
+                _error_text(error.kind, line, error.message, in_file=target is not None),
                 NAME,
             )
         )
@@ -226,8 +249,10 @@ def _scan(
     return tuple(findings), errors
 
 
-def _error_text(kind: str, line: int | None, message: str) -> str:
+def _error_text(kind: str, line: int | None, message: str, *, in_file: bool) -> str:
     at = f" at line {line}" if line else ""
+    if not in_file:  # a rule or configuration problem, not one of the scanned files
+        return f"semgrep {kind}: {message}".replace(f"{kind}: {kind}", kind)
     if "pars" in kind.lower() or "syntax" in kind.lower() or "lexical" in kind.lower():
         return f"semgrep could not parse the code{at} (syntax error); findings may be incomplete"
     if "timeout" in kind.lower():

@@ -22,8 +22,17 @@ from typing import Any
 _OK_EXIT_CODES = (0, 1)
 
 
+# semgrep's exit codes for bad rules (invalid pattern, bad YAML, bad rule schema): the
+# other CLI reads the same rules and would fail the same way, so no fallback.
+RULE_ERROR_EXIT_CODES = frozenset({4, 5, 7})
+
+
 class EngineError(RuntimeError):
     """semgrep could not run at all (not installed, invalid rules, crashed)."""
+
+    def __init__(self, message: str, returncode: int | None = None) -> None:
+        super().__init__(message)
+        self.returncode = returncode
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,7 @@ def parse_output(text: str, engine: str) -> EngineOutput:
                 path=str(path) if path else None,
                 line=error_line,
                 kind=kind_name,
-                message=message[0] if message else kind_name,
+                message=message[0].rstrip(": ") if message else kind_name,
             )
         )
     return EngineOutput(tuple(matches), tuple(errors), engine)
@@ -167,10 +176,16 @@ def _run_once(command: list[str], cwd: Path, timeout: float, engine: str) -> Eng
             output = parse_output(proc.stdout, engine)
         except EngineError:
             output = None
+        if output is not None and output.errors and proc.returncode == 2:
+            # The OCaml CLI skips a rule it cannot parse, scans with the others and
+            # exits 2: keep those results, the caller reports the errors.
+            return output
         detail = _first_error_line(proc.stderr) or (
             output.errors[0].message if output and output.errors else ""
         )
-        raise EngineError(f"semgrep exited with code {proc.returncode}: {detail}".rstrip(": "))
+        raise EngineError(
+            f"semgrep exited with code {proc.returncode}: {detail}".rstrip(": "), proc.returncode
+        )
     return parse_output(proc.stdout, engine)
 
 
@@ -212,7 +227,7 @@ def run_semgrep(
     if exe is None:
         raise EngineError("semgrep is not installed (pip install semgrep)")
     attempts = [True, False] if experimental else [False]
-    failure: EngineError | None = None
+    failure = EngineError("semgrep did not run")
     for use_experimental in attempts:
         command = scan_command(
             exe,
@@ -227,5 +242,6 @@ def run_semgrep(
             return _run_once(command, cwd, timeout, engine)
         except EngineError as exc:
             failure = exc
-    assert failure is not None
+            if exc.returncode in RULE_ERROR_EXIT_CODES:
+                break
     raise failure

@@ -226,7 +226,7 @@ class Analyzer:
         )
         is_torch = any(n == "data.pkl" or n.endswith("/data.pkl") for n in names)
         for info in infos:
-            if info.is_dir():
+            if not info.filename or info.filename.endswith("/"):  # a folder (or a corrupt name)
                 continue
             label = _join(member, info.filename)
             try:
