@@ -1,3 +1,4 @@
+import functools
 import torch
 import torch as T
 from torch import load
@@ -28,5 +29,11 @@ state = T.load(
 state = torch.load(path, weights_only=trusted_only)
 # ok: SG001
 state = torch.load(path, **load_kwargs)
+loader = torch.load
+# ruleid: SG001
+state = loader(path)
+safe_loader = functools.partial(torch.load, weights_only=True)
+# ok: SG001
+state = safe_loader(path)
 # ok: SG001
 state = json.load(fh)

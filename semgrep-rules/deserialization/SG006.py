@@ -20,3 +20,13 @@ data = pickle.dumps(obj)
 obj = RestrictedUnpickler(fh).load()
 # ok: SG006
 clone = pickle.loads(pickle.dumps(model))
+unpickle = getattr(pickle, "loads")
+# ruleid: SG006
+obj = unpickle(blob)
+dump = pickle.dumps
+# ok: SG006
+blob = dump(obj)
+# ruleid: SG006
+obj = getattr(pickle, "loads")(blob)
+# ok: SG006
+blob = getattr(pickle, "dumps")(obj)

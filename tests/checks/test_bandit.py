@@ -331,3 +331,16 @@ def test_fast_nosec_lookup_matches_stock_bandit(
     stock = bandit_engine.run_bandit(["a.py"], ML_PROFILE)
     assert fast == stock
     assert [(i.test_id, i.line) for i in fast.issues] == [("B614", 8), ("B105", 10), ("B614", 11)]
+
+
+def test_b202_is_quiet_when_extractall_uses_the_data_filter(tmp_path: Path) -> None:
+    # A false-positive class found on real code (issue 9): bandit flags the safe form too.
+    code = (
+        "import tarfile\n\n"
+        "with tarfile.open('a.tgz') as tar:\n"
+        "    tar.extractall('out', filter='data')\n"
+        "    tar.extractall(\n        'out',\n        filter=tarfile.data_filter,\n    )\n"
+        "    tar.extractall('out')\n"
+    )
+    result = scan(tmp_path, {"unpack.py": code})
+    assert [i for i in ids(result) if i[0] == "B202"] == [("B202", "unpack.py", 9)]
