@@ -185,7 +185,13 @@ def _write_report(report: object, args: argparse.Namespace, config: Config) -> N
     elif args.format == "sarif":
         from mlwarden.catalog import all_rules
 
-        body = sarif.render(report.findings, report.errors, all_rules())
+        rules = dict(all_rules())
+        if "semgrep" in report.hooks:
+            # maintainers' extra semgrep rules need their metadata in the SARIF driver too
+            from mlwarden.checks.semgrep import configured_rules
+
+            rules.update((rule.id, rule) for rule in configured_rules(config))
+        body = sarif.render(report.findings, report.errors, rules)
     else:
         colour = not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         body = text.render(report.findings, colour=colour)

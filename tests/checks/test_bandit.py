@@ -341,6 +341,9 @@ def test_b202_is_quiet_when_extractall_uses_the_data_filter(tmp_path: Path) -> N
         "    tar.extractall('out', filter='data')\n"
         "    tar.extractall(\n        'out',\n        filter=tarfile.data_filter,\n    )\n"
         "    tar.extractall('out')\n"
+        "import zipfile\n"
+        "with zipfile.ZipFile('a.zip') as zipped:\n"
+        "    zipped.extractall('out')\n"
     )
     result = scan(tmp_path, {"unpack.py": code})
     assert [i for i in ids(result) if i[0] == "B202"] == [("B202", "unpack.py", 9)]
