@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-sys.path.insert(0, str(REPO_ROOT / "bench"))
+# Appended, not prepended: bench/ also holds scripts named like stdlib modules (secrets.py).
+sys.path.append(str(REPO_ROOT / "bench"))
 
 import suite
 import suite_corpus

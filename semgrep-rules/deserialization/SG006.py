@@ -30,3 +30,15 @@ blob = dump(obj)
 obj = getattr(pickle, "loads")(blob)
 # ok: SG006
 blob = getattr(pickle, "dumps")(obj)
+
+
+def round_trip_through_a_variable(tree):
+    s = pickle.dumps(tree)
+    # ok: SG006
+    tree2 = pickle.loads(s)
+    return tree2
+
+
+def loads_of_foreign_bytes(s):
+    # ruleid: SG006
+    return pickle.loads(s)

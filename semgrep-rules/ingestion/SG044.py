@@ -21,3 +21,11 @@ def fetch_tv(root):
     urlretrieve(URL, root)
     if not check_integrity(root, MD5):
         raise RuntimeError("corrupt")
+
+
+def fetch_with_helper(remote, path):
+    # ok: SG044
+    urlretrieve(remote.url, path)
+    checksum = _sha256(path)
+    if checksum != remote.checksum:
+        raise OSError("checksum differs")

@@ -26,3 +26,8 @@ model = AutoModel.from_pretrained(MODEL_ID)
 model = AutoModel.from_pretrained(args.model_dir)
 # ok: SG024
 model = AutoModel.from_pretrained("org/model", revision=MODEL_REVISION)
+
+
+def offline_only():
+    # ok: SG024
+    return AutoTokenizer.from_pretrained("bert-base-uncased", local_files_only=True)

@@ -347,3 +347,61 @@ def test_b202_is_quiet_when_extractall_uses_the_data_filter(tmp_path: Path) -> N
     )
     result = scan(tmp_path, {"unpack.py": code})
     assert [i for i in ids(result) if i[0] == "B202"] == [("B202", "unpack.py", 9)]
+
+
+# False-positive classes found on real ML code (issue 9): each was a bandit finding on
+# transformers/lightning/datasets/accelerate/langchain-core/scikit-learn that is not a risk.
+FP_CASES = {
+    "B105": (
+        'token_pattern = r"(?u)\\b\\w\\w+\\b"\n'
+        'config = {"token": "MY-TOKEN"}\n'
+        'params["secret"] = "**REDACTED**"\n'
+        'password = "Xk29fjQ1mZp0aa"\n',
+        [4],
+    ),
+    "B106": (
+        "def f(**kw):\n    return kw\n\n\n"
+        'f(token_counter="approximate")\n'
+        'f(secret="raw-secret")\n'
+        'f(hf_hub_disable_implicit_token="1")\n'
+        'f(password="Xk29fjQ1mZp0aa")\n',
+        [8],
+    ),
+    "B615": (
+        "from datasets import load_dataset\n\n"
+        'a = load_dataset("csv", data_files="x.csv")\n'
+        'b = load_dataset("./local/data")\n'
+        'c = load_dataset("nyu-mll/glue", "mrpc")\n'
+        "from transformers import AutoTokenizer\n"
+        "t = AutoTokenizer.from_pretrained(name, local_files_only=True)\n",
+        [5],
+    ),
+    "B301": (
+        "import pickle\n\ncopy = pickle.loads(pickle.dumps(obj))\ndata = pickle.loads(blob)\n",
+        [4],
+    ),
+    "B608": (
+        'msg = f"Provided `function` returns a variable of type {t}. Make sure to update the table set"\n'
+        'query = f"SELECT * FROM runs WHERE id = {run_id}"\n',
+        [2],
+    ),
+    "B102": (
+        'exec("from cupy.fft import *", namespace)\nexec(downloaded_text)\n',
+        [2],
+    ),
+    "B202": (
+        "import tarfile\n\n"
+        "def tarfile_extractall(fp, path):\n    pass\n\n\n"
+        "tarfile_extractall(fp, path=target)\n"
+        "with tarfile.open('a.tgz') as tar:\n"
+        "    tar.extractall('out')\n",
+        [9],
+    ),
+}
+
+
+@pytest.mark.parametrize("test_id", sorted(FP_CASES))
+def test_real_code_false_positive_classes_stay_quiet(tmp_path: Path, test_id: str) -> None:
+    code, expected_lines = FP_CASES[test_id]
+    result = scan(tmp_path, {"case.py": code})
+    assert [line for rule_id, _, line in ids(result) if rule_id == test_id] == expected_lines

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlwarden.checks.bandit_engine import BanditIssue, run_bandit
+from mlwarden.checks.bandit_filters import is_false_positive
 from mlwarden.checks.bandit_rules import BY_ID, CATALOG, ML_PROFILE, BanditTest, to_rule
 from mlwarden.checks.bandit_source import Source, load_sources, locate, syntax_error
 from mlwarden.errors import UsageError
@@ -121,12 +122,19 @@ def _to_finding(
 ) -> Finding | None:
     """The common finding for a bandit issue, or None for a tokenizer special token."""
     text = issue.text.strip()
-    if issue.test_id == "B202" and _safe_extraction(source, issue):
+    value = _PASSWORD_TEXT.match(text) if issue.test_id in _PASSWORD_TESTS else None
+    if value and _SPECIAL_TOKEN.match(value.group(1)):
+        return None
+    view_lines = source.view.source.splitlines() if source.view is not None else source.lines
+    if is_false_positive(
+        issue.test_id,
+        _call_text(view_lines, issue),
+        view_lines[issue.line - 1] if 1 <= issue.line <= len(view_lines) else "",
+        lambda: "\n".join(view_lines),
+        value.group(1) if value else None,
+    ):
         return None
     if issue.test_id in _PASSWORD_TESTS:
-        value = _PASSWORD_TEXT.match(text)
-        if value and _SPECIAL_TOKEN.match(value.group(1)):
-            return None
         # The message must never carry the secret itself.
         text = "Possible hardcoded password (value redacted)"
     location, prefix = locate(source, issue)
@@ -147,33 +155,8 @@ def _to_finding(
     )
 
 
-_SAFE_TAR_FILTER = re.compile(
-    r"""\bfilter\s*=\s*(?:["'](?:data|tar)["']|(?:tarfile\.)?(?:data|tar)_filter\b)"""
-)
-
-
-def _safe_extraction(source: Source, issue: BanditIssue) -> bool:
-    """False-positive classes of bandit 1.9's B202 found on real code: it flags
-    `extractall` with `filter="data"` (the fix it recommends), and any `extractall` in a
-    module that imports tarfile, zipfile archives included (zipfile strips `..` and
-    absolute paths itself)."""
-    call = _call_text(source, issue)
-    if _SAFE_TAR_FILTER.search(call):
-        return True
-    receiver = re.search(r"(\w+)\s*\.\s*extractall\b", call)
-    if receiver is None:
-        return False
-    name = re.escape(receiver.group(1))
-    lines = source.view.source if source.view is not None else "\n".join(source.lines)
-    opened_as_zip = re.compile(
-        rf"\bZipFile\([^\n]*\)\s+as\s+{name}\b|\b{name}\s*=\s*(?:zipfile\.)?ZipFile\("
-    )
-    return opened_as_zip.search(lines) is not None
-
-
-def _call_text(source: Source, issue: BanditIssue) -> str:
+def _call_text(lines: Sequence[str], issue: BanditIssue) -> str:
     """The source of the flagged call, which may span lines (bandit gives the range)."""
-    lines = source.view.source.splitlines() if source.view is not None else source.lines
     last = max(issue.line, issue.end_line or issue.line)
     return "\n".join(lines[issue.line - 1 : last])
 

@@ -1,0 +1,128 @@
+"""False-positive classes of bandit's tests, found by reading its findings on real ML code
+(transformers, lightning, datasets, accelerate, langchain-core, scikit-learn; issue 9).
+
+Each filter drops one class at its cause, from the flagged call's own source, and each has a
+regression test in tests/checks/test_bandit.py. They never drop a finding they cannot read
+the source of.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
+
+# `token_pattern = r"..."`, `token_counter="approximate"`, `secret_key_name = "..."`:
+# bandit matches the name, but these names hold settings, not secrets.
+_NON_SECRET_NAME = re.compile(
+    r"(?:_|^)(?:pattern|counter|type|types|id|ids|len|length|count|name|names|field|fields|"
+    r"dir|path|file|url|prefix|suffix|limit|size|format|mode|kind|env|var|header|param|"
+    r"policy|strategy|implicit_token|disable\w*)$",
+    re.IGNORECASE,
+)
+# Values that are test placeholders or prose rather than a credential.
+_PLACEHOLDER_VALUE = re.compile(
+    r"token|secret|passw|redact|mask|example|dummy|fake|test|change.?me|xxx|\*\*\*|<|\{",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"^[a-z]+(?:[-_ ][a-z]+)*$")
+_REGEX_CHARS = re.compile(r"[\\()\[\]^$?+|]")
+_ASSIGNED_NAME = r"""(\w+)["']?\s*\]?\s*(?::\s*\w[\w\[\], ]*)?\s*[:=]\s*[rbuRBU]*["']"""
+
+
+def password_false_positive(call: str, value: str) -> bool:
+    """B105/B106/B107 on a setting's name or a placeholder value, not a secret."""
+    if len(value) < 8 or _WORDS.match(value) or _REGEX_CHARS.search(value):
+        return True
+    if _PLACEHOLDER_VALUE.search(value):
+        return True
+    named = re.search(_ASSIGNED_NAME + re.escape(value[:20]), call)
+    return bool(named and _NON_SECRET_NAME.search(named.group(1)))
+
+
+# `datasets`' packaged builders read local files: nothing is fetched from the Hub.
+_PACKAGED_BUILDERS = frozenset(
+    {"csv", "json", "parquet", "text", "arrow", "pandas", "sql", "generator", "imagefolder",
+     "audiofolder", "videofolder", "webdataset", "xml", "hdf5", "pdffolder", "niftifolder",
+     "spark", "cache"}
+)  # fmt: skip
+_FIRST_STRING_ARG = re.compile(r"\(\s*[rbuRBU]*([\"'])(.*?)\1")
+
+
+def hub_download_false_positive(call: str) -> bool:
+    """B615 on a packaged builder (`load_dataset("csv", ...)`), an explicit local path, or
+    a load with `local_files_only=True` (nothing is downloaded)."""
+    if re.search(r"\blocal_files_only\s*=\s*True\b", call):
+        return True
+    first = _FIRST_STRING_ARG.search(call)
+    if first is None:
+        return False
+    name = first.group(2)
+    return name in _PACKAGED_BUILDERS or name.startswith(("./", "../", "/", "~"))
+
+
+_ROUND_TRIP = re.compile(r"loads\(\s*(?:\w+\.)?dumps\(")
+
+
+def pickle_round_trip(call: str) -> bool:
+    """B301 on `pickle.loads(pickle.dumps(x))`: the bytes never left the process."""
+    return _ROUND_TRIP.search(call) is not None
+
+
+_SQL_START = re.compile(
+    r"""[fbruFBRU]*["']{1,3}\s*(?:select|insert|update|delete|with|replace)\b""", re.IGNORECASE
+)
+
+
+def sql_in_prose(call: str, line_text: str) -> bool:
+    """B608 on an error message that happens to contain "update ... set"-like prose: a
+    query string starts with its SQL verb."""
+    return _SQL_START.search(line_text) is None and ".execute(" not in call
+
+
+_STRING_LITERAL_ARG = re.compile(r"""\bexec\(\s*[rbuRBU]*(["'])[^"'{}]*\1\s*[,)]""")
+
+
+def exec_of_constant(call: str) -> bool:
+    """B102 on `exec("from cupy.fft import *", ns)`: a constant string is code we wrote."""
+    return _STRING_LITERAL_ARG.search(call) is not None
+
+
+_SAFE_TAR_FILTER = re.compile(
+    r"""\bfilter\s*=\s*(?:["'](?:data|tar)["']|(?:tarfile\.)?(?:data|tar)_filter\b)"""
+)
+
+
+def safe_extraction(call: str, source_text: str) -> bool:
+    """B202 with `filter="data"` (the fix bandit itself recommends), on a zipfile archive
+    (zipfile strips `..` and absolute paths), or on a bare helper function merely named
+    `*extractall` (bandit matches the name)."""
+    if _SAFE_TAR_FILTER.search(call):
+        return True
+    receiver = re.search(r"(\w+)\s*\.\s*extractall\b", call)
+    if receiver is None:
+        return True
+    name = re.escape(receiver.group(1))
+    opened_as_zip = re.compile(
+        rf"\bZipFile\([^\n]*\)\s+as\s+{name}\b|\b{name}\s*=\s*(?:zipfile\.)?ZipFile\("
+    )
+    return opened_as_zip.search(source_text) is not None
+
+
+def is_false_positive(
+    test_id: str, call: str, line_text: str, source_text: Callable[[], str], value: str | None
+) -> bool:
+    if test_id in _PASSWORD_TESTS:
+        return value is not None and password_false_positive(call, value)
+    if test_id == "B615":
+        return hub_download_false_positive(call)
+    if test_id == "B301":
+        return pickle_round_trip(call)
+    if test_id == "B608":
+        return sql_in_prose(call, line_text)
+    if test_id == "B102":
+        return exec_of_constant(call)
+    if test_id == "B202":
+        return safe_extraction(call, source_text())
+    return False
