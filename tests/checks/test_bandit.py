@@ -381,7 +381,7 @@ FP_CASES = {
         [4],
     ),
     "B608": (
-        'msg = f"Provided `function` returns a variable of type {t}. Make sure to update the table set"\n'
+        'msg = f"Provided `function` returns {t}. Make sure to update the table set"\n'
         'query = f"SELECT * FROM runs WHERE id = {run_id}"\n',
         [2],
     ),
