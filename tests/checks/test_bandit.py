@@ -373,8 +373,10 @@ FP_CASES = {
         'b = load_dataset("./local/data")\n'
         'c = load_dataset("nyu-mll/glue", "mrpc")\n'
         "from transformers import AutoTokenizer\n"
-        "t = AutoTokenizer.from_pretrained(name, local_files_only=True)\n",
-        [5],
+        "t = AutoTokenizer.from_pretrained(name, local_files_only=True)\n"
+        "u = AutoTokenizer.from_pretrained(tmp_dir)\n"
+        "v = AutoTokenizer.from_pretrained(self.model_name)\n",
+        [5, 9],
     ),
     "B301": (
         "import pickle\n\ncopy = pickle.loads(pickle.dumps(obj))\ndata = pickle.loads(blob)\n",

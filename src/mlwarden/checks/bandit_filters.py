@@ -48,12 +48,19 @@ _PACKAGED_BUILDERS = frozenset(
      "spark", "cache"}
 )  # fmt: skip
 _FIRST_STRING_ARG = re.compile(r"\(\s*[rbuRBU]*([\"'])(.*?)\1")
+# `from_pretrained(tmp_dir)`, `from_pretrained(output_dir)`: a folder the code just wrote.
+_LOCAL_DIR_ARG = re.compile(
+    r"\(\s*(?:self\.)?\w*(?:tmp|temp|_dir|dirname|folder|_path|checkpoint|save_directory)\w*\s*[,)]",
+    re.IGNORECASE,
+)
 
 
 def hub_download_false_positive(call: str) -> bool:
     """B615 on a packaged builder (`load_dataset("csv", ...)`), an explicit local path, or
     a load with `local_files_only=True` (nothing is downloaded)."""
     if re.search(r"\blocal_files_only\s*=\s*True\b", call):
+        return True
+    if _LOCAL_DIR_ARG.search(call):
         return True
     first = _FIRST_STRING_ARG.search(call)
     if first is None:
@@ -65,9 +72,16 @@ def hub_download_false_positive(call: str) -> bool:
 _ROUND_TRIP = re.compile(r"loads\(\s*(?:\w+\.)?dumps\(")
 
 
-def pickle_round_trip(call: str) -> bool:
-    """B301 on `pickle.loads(pickle.dumps(x))`: the bytes never left the process."""
-    return _ROUND_TRIP.search(call) is not None
+def pickle_round_trip(call: str, source_text: Callable[[], str]) -> bool:
+    """B301 on `pickle.loads(pickle.dumps(x))`, also through a variable (`s = pickle.dumps(x)`
+    then `pickle.loads(s)`): the bytes never left the process."""
+    if _ROUND_TRIP.search(call):
+        return True
+    argument = re.search(r"\bloads\(\s*(\w+)\s*\)", call)
+    if argument is None:
+        return False
+    produced = re.compile(rf"\b{re.escape(argument.group(1))}\s*=\s*(?:\w+\.)?dumps\(")
+    return produced.search(source_text()) is not None
 
 
 _SQL_START = re.compile(
@@ -118,7 +132,7 @@ def is_false_positive(
     if test_id == "B615":
         return hub_download_false_positive(call)
     if test_id == "B301":
-        return pickle_round_trip(call)
+        return pickle_round_trip(call, source_text)
     if test_id == "B608":
         return sql_in_prose(call, line_text)
     if test_id == "B102":
