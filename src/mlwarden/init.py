@@ -25,6 +25,9 @@ def pre_commit_block(repo_url: str, rev: str) -> str:
     lines = [f"  - repo: {repo_url}", f"    rev: {rev}", "    hooks:"]
     for name in HOOK_MODULES:
         lines.append(f"      - id: mlwarden-{name}")
+        if name == "branch-guard":
+            # the same guard at pre-push: every pushed ref, and the pushed commits scanned
+            lines.append("      - id: mlwarden-branch-guard-push")
     return "\n".join(lines) + "\n"
 
 

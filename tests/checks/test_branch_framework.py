@@ -91,6 +91,24 @@ def test_framework_refuses_commit_on_main(
     assert remote_refs(remote)["refs/heads/main"] == head.strip()
 
 
+def test_manual_full_run_on_main_commits_nothing_so_passes(
+    framework_clone: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """A first `pre-commit run --all-files` typed on main (the step after `mlwarden init`)
+    is not a commit: the guard stays quiet; the real `git commit` above is still refused."""
+    _, clone, env = framework_clone
+    done = subprocess.run(
+        [pre_commit_exe(), "run", "--all-files"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        env=hook_env(**env),
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "BRG001" not in done.stdout
+
+
 def test_framework_refuses_push_feature_to_main(
     framework_clone: tuple[Path, Path, dict[str, str]],
 ) -> None:
