@@ -33,7 +33,7 @@ _ASSIGNED_NAME = r"""(\w+)["']?\s*\]?\s*(?::\s*\w[\w\[\], ]*)?\s*[:=]\s*[rbuRBU]
 
 def password_false_positive(call: str, value: str) -> bool:
     """B105/B106/B107 on a setting's name or a placeholder value, not a secret."""
-    if len(value) < 8 or _WORDS.match(value) or _REGEX_CHARS.search(value):
+    if len(value) < 6 or _WORDS.match(value) or _REGEX_CHARS.search(value):
         return True
     if _PLACEHOLDER_VALUE.search(value):
         return True
@@ -114,9 +114,11 @@ def safe_extraction(call: str, source_text: str) -> bool:
     `*extractall` (bandit matches the name)."""
     if _SAFE_TAR_FILTER.search(call):
         return True
+    if not re.search(r"\.\s*extractall\b", call):
+        return True  # a bare helper function, not a TarFile method
     receiver = re.search(r"(\w+)\s*\.\s*extractall\b", call)
     if receiver is None:
-        return True
+        return False
     name = re.escape(receiver.group(1))
     opened_as_zip = re.compile(
         rf"\bZipFile\([^\n]*\)\s+as\s+{name}\b|\b{name}\s*=\s*(?:zipfile\.)?ZipFile\("
