@@ -30,3 +30,25 @@ def test_example_project_shows_one_problem_per_hook() -> None:
     assert ("pins", "requirements.txt", "PIN019") in seen
     assert ("bandit", "src/trainer/train.py", "B615") in seen
     assert any(hook == "config-guard" for hook, _, _ in seen), seen
+
+
+def test_sarif_of_the_example_validates_and_names_every_rule() -> None:
+    import jsonschema
+
+    from tests.conftest import SHARED
+
+    example = REPO_ROOT / "examples" / "ml-project"
+    result = run_mlwarden(example, "scan", "--format", "sarif", ".")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    schema = json.loads((SHARED / "data" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(document, schema)
+    run = document["runs"][0]
+    described = {rule["id"] for rule in run["tool"]["driver"]["rules"]}
+    used = {r["ruleId"] for r in run["results"]}
+    assert used <= described
+    assert {"SEC001", "SG001", "MOD001", "PIN019", "CFG001"} <= used
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    }
+    assert "src/trainer/train.py" in uris
