@@ -110,3 +110,22 @@ def test_summary_table_only_on_a_terminal(tmp_path: Path) -> None:
     piped = run_mlwarden(repo, "scan", "--hook", "pins", ".")
     assert piped.returncode == 1
     assert "files scanned" not in piped.stdout + piped.stderr
+
+
+def test_report_unused_ignores(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    (repo / "train.py").write_text(
+        "import torch\n\n"
+        "model = torch.load('a.pt')  # mlwarden: ignore[SG001]\n"
+        "x = 1  # mlwarden: ignore[SG001]\n"
+        "y = 2  # mlwarden: ignore[NOPE123]\n"
+    )
+    result = run_mlwarden(repo, "scan", "--hook", "semgrep", "--report-unused-ignores", "train.py")
+    assert result.stdout.splitlines() == [
+        "train.py:4:1: MLW001 [low] unused suppression for SG001; remove the comment",
+        "train.py:5:1: MLW001 [low] suppression names unknown rule NOPE123; "
+        "fix the id or remove it",
+    ]
+    assert result.returncode == 1
+    quiet = run_mlwarden(repo, "scan", "--hook", "semgrep", "train.py")
+    assert (quiet.returncode, quiet.stdout) == (0, "")
