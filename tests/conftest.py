@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -21,6 +22,33 @@ def git(
     return subprocess.run(
         ["git", *args], cwd=cwd, check=check, capture_output=True, text=True, input=input
     )
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> tuple[str, ...]:
+    """Write `{relative path: text or bytes}` under `root`; return the relative paths."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return tuple(files)
+
+
+def jupyter_notebook(*cells: tuple[str, list[str]]) -> str:
+    """A notebook in Jupyter's own layout: indent=1, one source line per JSON line, UTF-8."""
+    document = {
+        "cells": [
+            {"cell_type": kind, "metadata": {}, "source": source}
+            | ({"execution_count": None, "outputs": []} if kind == "code" else {})
+            for kind, source in cells
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
 def make_repo(path: Path, *, bare: bool = False) -> Path:

@@ -18,6 +18,7 @@ from mlwarden.findings import Confidence, Finding, HookResult, Location, Severit
 from mlwarden.hooks import ScanContext
 from mlwarden.rules import Rule, RuleDoc
 from mlwarden.runner import deduplicate
+from tests.conftest import jupyter_notebook, write_files
 
 TORCH = 'import torch\nm = torch.load("x.pt")\n'
 
@@ -28,13 +29,7 @@ def scan(
     options: bandit.Options | None = None,
     config: Config | None = None,
 ) -> HookResult:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_files(root, files)
     cwd = Path.cwd()
     os.chdir(root)
     try:
@@ -46,21 +41,6 @@ def scan(
 
 def ids(result: HookResult) -> list[tuple[str, str, int]]:
     return [(f.rule_id, f.location.path, f.location.line) for f in result.findings]
-
-
-def notebook(*cells: tuple[str, list[str]]) -> str:
-    """A notebook in Jupyter's own layout: indent=1, one source line per JSON line."""
-    document = {
-        "cells": [
-            {"cell_type": kind, "metadata": {}, "source": source}
-            | ({"execution_count": None, "outputs": []} if kind == "code" else {})
-            for kind, source in cells
-        ],
-        "metadata": {},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
 def raw_line_of(text: str, needle: str) -> int:
@@ -153,7 +133,7 @@ def test_passwords_are_redacted_and_special_tokens_ignored(tmp_path: Path) -> No
 
 
 def test_notebook_findings_land_on_raw_line_and_cell(tmp_path: Path) -> None:
-    text = notebook(
+    text = jupyter_notebook(
         ("markdown", ["Never `eval(x)` in prose\n"]),
         ("code", ["%pip install torch\n", "import torch\n", 'm = torch.load("x.pt")']),
         ("code", ["!ls data\n", "eval(expr)  # nosec\n", "exec(code)"]),
@@ -179,7 +159,7 @@ def test_notebook_with_source_as_one_string(tmp_path: Path) -> None:
 
 
 def test_notebook_errors_name_the_cell(tmp_path: Path) -> None:
-    broken = notebook(("code", ["x = 1\n"]), ("code", ["def f(:\n", "    pass"]))
+    broken = jupyter_notebook(("code", ["x = 1\n"]), ("code", ["def f(:\n", "    pass"]))
     result = scan(tmp_path, {"bad.ipynb": broken, "junk.ipynb": "{not json", "ok.py": TORCH})
     line = raw_line_of(broken, "def f(:")
     assert [(e.path, e.message) for e in result.errors] == [
@@ -276,7 +256,7 @@ def test_fingerprint_survives_moving_code_and_separates_twins(tmp_path: Path) ->
 
 
 def test_semgrep_rule_naming_the_bandit_test_hides_the_bandit_finding(tmp_path: Path) -> None:
-    text = notebook(("code", ["import torch\n", 'm = torch.load("x.pt")']))
+    text = jupyter_notebook(("code", ["import torch\n", 'm = torch.load("x.pt")']))
     (found,) = scan(tmp_path, {"nb.ipynb": text}).findings
     doc = RuleDoc("w", "y", "e", "i")
     semgrep_rule = Rule(

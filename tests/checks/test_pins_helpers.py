@@ -10,18 +10,9 @@ from mlwarden.checks.pins import Options, run
 from mlwarden.config import Config
 from mlwarden.findings import HookResult
 from mlwarden.hooks import ScanContext
+from tests.conftest import write_files
 
 Hit = tuple[str, str, int]
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 def scan(
@@ -32,7 +23,7 @@ def scan(
     only: tuple[str, ...] | None = None,
 ) -> HookResult:
     """Write `files`, chdir into `root`, run the hook on `only` (default: all of them)."""
-    write(root, files)
+    write_files(root, files)
     monkeypatch.chdir(root)
     ctx = ScanContext(root=root, files=only or tuple(files), config=Config(root=root))
     return run(ctx, options or Options())

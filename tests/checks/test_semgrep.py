@@ -19,7 +19,7 @@ from mlwarden.checks.semgrep_pack import pack_dir
 from mlwarden.config import Config
 from mlwarden.findings import HookResult, Severity
 from mlwarden.hooks import ScanContext
-from tests.conftest import REPO_ROOT, git, run_mlwarden
+from tests.conftest import REPO_ROOT, git, jupyter_notebook, run_mlwarden, write_files
 
 SAFE_FORMS = """\
 import keras
@@ -61,45 +61,19 @@ def in_tmp(tmp_path: Path) -> Iterator[Path]:
         os.chdir(cwd)
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> tuple[str, ...]:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return tuple(files)
-
-
 def scan(
     root: Path,
     files: dict[str, str | bytes],
     options: semgrep.Options | None = None,
     config: Config | None = None,
 ) -> HookResult:
-    names = write(root, files)
+    names = write_files(root, files)
     ctx = ScanContext(root, names, config or Config(root=root))
     return semgrep.run(ctx, options or semgrep.Options())
 
 
 def ids(result: HookResult) -> list[tuple[str, str, int]]:
     return [(f.rule_id, f.location.path, f.location.line) for f in result.findings]
-
-
-def notebook(*cells: tuple[str, list[str]]) -> str:
-    """A notebook in Jupyter's own layout: indent=1, one source line per JSON line."""
-    document = {
-        "cells": [
-            {"cell_type": kind, "metadata": {}, "source": source}
-            | ({"execution_count": None, "outputs": []} if kind == "code" else {})
-            for kind, source in cells
-        ],
-        "metadata": {},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    return json.dumps(document, indent=1) + "\n"
 
 
 def test_unsafe_torch_load_through_aliases(in_tmp: Path) -> None:
@@ -143,7 +117,7 @@ def test_hook_reports_exactly_the_annotated_lines_of_every_pack_test(in_tmp: Pat
 
 
 def test_notebook_findings_map_to_raw_lines_and_cells(in_tmp: Path) -> None:
-    raw = notebook(
+    raw = jupyter_notebook(
         ("markdown", ["# Training\n", "torch.load(x)  # prose, not code\n"]),
         ("code", ["%pip install torch\n", "import torch\n", "!nvidia-smi\n"]),
         ("code", ["state = torch.load(\n", "    'ckpt.pt',\n", ")\n"]),
@@ -186,7 +160,7 @@ def test_bad_input_never_crashes(in_tmp: Path) -> None:
         "huge.py": "x = 1\n" * 50,
         "notes.md": "torch.load(x)\n",
     }
-    names = (*write(in_tmp, files), "link.py", "missing.py")
+    names = (*write_files(in_tmp, files), "link.py", "missing.py")
     config = Config(root=in_tmp, max_file_size=200)
     result = semgrep.run(ScanContext(in_tmp, names, config), semgrep.Options())
     assert ids(result) == [("SG006", "latin1.py", 3)]
@@ -262,7 +236,7 @@ rules:
 
 
 def test_extra_rules_are_added_to_the_pack(in_tmp: Path) -> None:
-    write(in_tmp, {"ci/rules/acme.yaml": ACME_RULE})
+    write_files(in_tmp, {"ci/rules/acme.yaml": ACME_RULE})
     config = Config(root=in_tmp, source=in_tmp / "ci" / "pyproject.toml")
     result = scan(
         in_tmp,
@@ -276,7 +250,7 @@ def test_extra_rules_are_added_to_the_pack(in_tmp: Path) -> None:
 
 
 def test_extra_rules_that_clash_or_are_missing_are_errors(in_tmp: Path) -> None:
-    write(in_tmp, {"rules/clash.yaml": ACME_RULE.replace("ACME001", "SG001")})
+    write_files(in_tmp, {"rules/clash.yaml": ACME_RULE.replace("ACME001", "SG001")})
     result = scan(
         in_tmp,
         {"train.py": UNSAFE},
@@ -293,12 +267,12 @@ def test_extra_rules_that_clash_or_are_missing_are_errors(in_tmp: Path) -> None:
 
 
 def test_cli_scan_json_suppression_and_disable(git_repo: Path) -> None:
-    write(
+    write_files(
         git_repo,
         {
             "train.py": UNSAFE,
             "load.py": "import pickle\nobj = pickle.loads(b)  # mlwarden: ignore[SG006]\n",
-            "nb.ipynb": notebook(("code", ["import yaml\n", "cfg = yaml.load(text)\n"])),
+            "nb.ipynb": jupyter_notebook(("code", ["import yaml\n", "cfg = yaml.load(text)\n"])),
         },
     )
     git(git_repo, "add", "-A")
@@ -317,7 +291,7 @@ def test_cli_scan_json_suppression_and_disable(git_repo: Path) -> None:
 
 
 def test_cli_extra_rules_from_pyproject(git_repo: Path) -> None:
-    write(
+    write_files(
         git_repo,
         {
             "pyproject.toml": '[tool.mlwarden.semgrep]\nextra-rules = ["rules/"]\n',
@@ -352,7 +326,7 @@ def test_semgrep_workers_follow_the_run_size(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_configured_rules_include_extra_rules(tmp_path: Path) -> None:
-    write(tmp_path, {"rules/acme.yaml": ACME_RULE})
+    write_files(tmp_path, {"rules/acme.yaml": ACME_RULE})
     options = semgrep.Options(extra_rules=("rules",))
     config = Config(root=tmp_path, hook_options={"semgrep": options})
     found = semgrep.configured_rules(config)
@@ -372,12 +346,12 @@ def test_through_pre_commit(git_repo: Path, clean_env: None) -> None:
     hook = {**entry, "entry": str(script), "language": "system"}
     hook.pop("minimum_pre_commit_version", None)
     config = {"repos": [{"repo": "local", "hooks": [hook]}]}
-    write(
+    write_files(
         git_repo,
         {
             ".pre-commit-config.yaml": yaml.safe_dump(config),
             "train.py": UNSAFE,
-            "nb.ipynb": notebook(("code", ["import pickle\n", "obj = pickle.loads(b)\n"])),
+            "nb.ipynb": jupyter_notebook(("code", ["import pickle\n", "obj = pickle.loads(b)\n"])),
             "README.md": "torch.load(x)\n",
         },
     )
@@ -393,7 +367,7 @@ def test_through_pre_commit(git_repo: Path, clean_env: None) -> None:
 
 def test_a_broken_extra_rule_keeps_the_pack_findings(in_tmp: Path) -> None:
     broken = ACME_RULE.replace("    pattern: acme.unsafe(...)\n", "    pattern-nope: x\n")
-    write(in_tmp, {"rules/broken.yaml": broken})
+    write_files(in_tmp, {"rules/broken.yaml": broken})
     result = scan(in_tmp, {"train.py": UNSAFE}, semgrep.Options(extra_rules=("rules/",)))
     assert ids(result) == [("SG001", "train.py", 4), ("SG001", "train.py", 5)]
     assert [e.path for e in result.errors] == ["."]
