@@ -387,3 +387,13 @@ def test_real_code_false_positive_classes_stay_quiet(tmp_path: Path, test_id: st
     code, expected_lines = FP_CASES[test_id]
     result = scan(tmp_path, {"case.py": code})
     assert [line for rule_id, _, line in ids(result) if rule_id == test_id] == expected_lines
+
+
+def test_findings_in_a_file_bandit_decodes_itself_are_not_filtered(tmp_path: Path) -> None:
+    # PEP 263 sources are decoded by bandit, so the false-positive filters cannot read the
+    # call; they must keep the finding rather than guess.
+    code = (
+        "# -*- coding: latin-1 -*-\nimport tarfile\n# caf\xe9\ntarfile.open(p).extractall('out')\n"
+    )
+    result = scan(tmp_path, {"legacy.py": code.encode("latin-1")})
+    assert ("B202", "legacy.py", 4) in ids(result)

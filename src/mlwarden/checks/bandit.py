@@ -125,12 +125,14 @@ def _to_finding(
     value = _PASSWORD_TEXT.match(text) if issue.test_id in _PASSWORD_TESTS else None
     if value and _SPECIAL_TOKEN.match(value.group(1)):
         return None
-    view_lines = source.view.source.splitlines() if source.view is not None else source.lines
-    if is_false_positive(
+    # `source.lines` are the lines bandit saw (a notebook's cell lines); empty for a file
+    # bandit decoded itself (PEP 263), whose findings are then kept unfiltered.
+    call = _call_text(source.lines, issue)
+    if call and is_false_positive(
         issue.test_id,
-        _call_text(view_lines, issue),
-        view_lines[issue.line - 1] if 1 <= issue.line <= len(view_lines) else "",
-        lambda: "\n".join(view_lines),
+        call,
+        source.line_text(issue.line),
+        lambda: "\n".join(source.lines),
         value.group(1) if value else None,
     ):
         return None
