@@ -7,7 +7,7 @@ import pytest
 from mlwarden.config import Config
 from mlwarden.findings import Confidence, Finding, Location, Severity, make_fingerprint
 from mlwarden.rules import Rule, RuleDoc
-from mlwarden.runner import _apply_suppressions, collect_files, deduplicate
+from mlwarden.runner import _apply_suppressions, _SuppressionCache, collect_files, deduplicate
 
 DOC = RuleDoc(what="w", why="y", example="e", instead="i")
 
@@ -68,7 +68,7 @@ def test_inline_suppression_needs_the_matching_id(
         finding("SG001", "a.py", 3, "semgrep"),
         finding("SG002", "a.py", 1, "semgrep"),
     ]
-    kept, used = _apply_suppressions(findings, config)
+    kept, used = _apply_suppressions(findings, _SuppressionCache(config))
     assert [(f.rule_id, f.location.line) for f in kept] == [("SG001", 3), ("SG002", 1)]
     assert used == {("a.py", 1, "SG001")}
 

@@ -12,10 +12,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlwarden import __version__
 from mlwarden.config import Config, load_config
 from mlwarden.errors import UsageError
+
+if TYPE_CHECKING:
+    from mlwarden.runner import ScanReport
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -172,12 +176,10 @@ def _run_and_report(hooks: tuple[str, ...], args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.failing(config.min_severity) else EXIT_CLEAN
 
 
-def _write_report(report: object, args: argparse.Namespace, config: Config) -> None:
+def _write_report(report: ScanReport, args: argparse.Namespace, config: Config) -> None:
     from mlwarden.report import json as json_report
     from mlwarden.report import sarif, text
-    from mlwarden.runner import ScanReport
 
-    assert isinstance(report, ScanReport)
     if args.format == "json":
         body = json_report.render(
             report.findings, report.errors, hooks=report.hooks, files_scanned=report.files_scanned

@@ -164,10 +164,12 @@ def run_scan(
 
     rules = _rules_by_id(request.hooks)
     findings = [f for f in findings if f.rule_id.upper() not in _upper(request.config.disable)]
-    findings, used = _apply_suppressions(findings, request.config)
+    # one read of each file's comments serves both the filtering and the unused report
+    suppressions = _SuppressionCache(request.config)
+    findings, used = _apply_suppressions(findings, suppressions)
     findings = deduplicate(findings, rules)
     if request.report_unused_ignores:
-        findings.extend(_unused_suppressions(files, request, rules, used))
+        findings.extend(_unused_suppressions(files, suppressions, rules, used))
     return ScanReport(
         hooks=request.hooks,
         findings=tuple(sorted(set(findings), key=Finding.sort_key)),
@@ -208,10 +210,9 @@ class _SuppressionCache:
 
 
 def _apply_suppressions(
-    findings: list[Finding], config: Config
+    findings: list[Finding], cache: _SuppressionCache
 ) -> tuple[list[Finding], set[tuple[str, int, str]]]:
     """Drop findings silenced inline; return what each used suppression was used for."""
-    cache = _SuppressionCache(config)
     kept: list[Finding] = []
     used: set[tuple[str, int, str]] = set()
     for finding in findings:
@@ -271,14 +272,13 @@ def deduplicate(findings: list[Finding], rules: Mapping[str, Rule]) -> list[Find
 
 def _unused_suppressions(
     files: Sequence[str],
-    request: ScanRequest,
+    cache: _SuppressionCache,
     rules: Mapping[str, Rule],
     used: set[tuple[str, int, str]],
 ) -> list[Finding]:
     from mlwarden.catalog import all_rules
 
     known = {rule_id.upper() for rule_id in all_rules()}
-    cache = _SuppressionCache(request.config)
     found: list[Finding] = []
     for path in files:
         for suppression in cache.get(path):
