@@ -31,7 +31,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from mlwarden.checks.bandit_rules import ML_PROFILE
+from mlwarden.checks.bandit.rules import ML_PROFILE
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 PACKAGES = ("rich", "pygments", "pip", "yaml", "git", "detect_secrets", "bandit", "packaging")

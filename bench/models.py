@@ -408,9 +408,9 @@ def mlwarden_scan(
 ) -> dict[str, list[dict[str, object]]]:
     sys.path.insert(0, str(ROOT / "src"))
     from mlwarden.checks.models import Options, run
-    from mlwarden.config import Config
-    from mlwarden.files import walk
-    from mlwarden.hooks import ScanContext
+    from mlwarden.core.config import Config
+    from mlwarden.core.files import walk
+    from mlwarden.core.hooks import ScanContext
 
     files = tuple(walk(paths))
     # Without the size policy (MOD004), no `git check-attr` runs: the analysis alone.

@@ -31,9 +31,9 @@ from importlib import resources
 from pathlib import Path
 
 from mlwarden.checks.pins import Options, run
-from mlwarden.config import Config
-from mlwarden.findings import HookResult
-from mlwarden.hooks import ScanContext
+from mlwarden.core.config import Config
+from mlwarden.core.findings import HookResult
+from mlwarden.core.hooks import ScanContext
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 

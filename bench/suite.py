@@ -128,7 +128,7 @@ def prepare_trees(
 
 
 def hook_modules() -> dict[str, str]:
-    from mlwarden.hooks import HOOK_MODULES
+    from mlwarden.core.hooks import HOOK_MODULES
 
     return dict(HOOK_MODULES)
 
@@ -355,7 +355,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
 
 
 def _file_hooks() -> tuple[str, ...]:
-    from mlwarden.hooks import file_hook_names
+    from mlwarden.core.hooks import file_hook_names
 
     return tuple(str(name) for name in file_hook_names())
 

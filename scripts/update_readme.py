@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlwarden.catalog import all_rules
-from mlwarden.docs import RULE_TABLE_BEGIN, RULE_TABLE_END, rules_table, write_rule_docs
+from mlwarden.commands.ruledocs import (
+    RULE_TABLE_BEGIN,
+    RULE_TABLE_END,
+    rules_table,
+    write_rule_docs,
+)
+from mlwarden.core.catalog import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.config import find_config_file, load_config
-from mlwarden.errors import UsageError
-from mlwarden.findings import Severity
+from mlwarden.core.config import find_config_file, load_config
+from mlwarden.core.errors import UsageError
+from mlwarden.core.findings import Severity
 from tests.conftest import make_repo, run_mlwarden
 
 

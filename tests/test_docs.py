@@ -1,10 +1,16 @@
 """Generated documentation must match the registry: regenerate with
-`mlwarden rules --docs docs/rules` and `python -m mlwarden.docs` hints in the failure."""
+`mlwarden rules --docs docs/rules` (the failure says how)."""
 
 from __future__ import annotations
 
-from mlwarden.catalog import all_rules
-from mlwarden.docs import RULE_TABLE_BEGIN, RULE_TABLE_END, rule_pages, rules_index, rules_table
+from mlwarden.commands.ruledocs import (
+    RULE_TABLE_BEGIN,
+    RULE_TABLE_END,
+    rule_pages,
+    rules_index,
+    rules_table,
+)
+from mlwarden.core.catalog import all_rules
 from tests.conftest import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs" / "rules"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.files import (
+from mlwarden.core.files import (
     NotebookError,
     Skipped,
     is_excluded,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.install import install_main, uninstall_main
+from mlwarden.commands.install import install_main, uninstall_main
 from tests.checks.branch_helpers import (
     commit,
     make_remote_and_clone,

@@ -7,7 +7,7 @@ import sys
 
 import yaml
 
-from mlwarden.hooks import HOOK_MODULES
+from mlwarden.core.hooks import HOOK_MODULES
 from tests.conftest import REPO_ROOT
 
 if sys.version_info >= (3, 11):
@@ -34,8 +34,8 @@ def test_every_registered_hook_has_one_manifest_entry_and_script() -> None:
         assert entry["entry"] in scripts, entry["id"]
         assert entry["language"] == "python"
         assert "minimum_pre_commit_version" in entry
-    for name, module in HOOK_MODULES.items():
-        assert scripts[f"mlwarden-{name}"] == f"{module}:main"
+    for name in HOOK_MODULES:
+        assert scripts[f"mlwarden-{name}"] == f"mlwarden.entrypoints:{name.replace('-', '_')}"
 
 
 def test_readme_hook_table_lists_exactly_the_manifest() -> None:

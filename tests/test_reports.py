@@ -6,10 +6,17 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from mlwarden.findings import Confidence, Finding, Location, ScanError, Severity, make_fingerprint
+from mlwarden.core.findings import (
+    Confidence,
+    Finding,
+    Location,
+    ScanError,
+    Severity,
+    make_fingerprint,
+)
+from mlwarden.core.rules import Rule, RuleDoc
 from mlwarden.report import json as json_report
 from mlwarden.report import sarif, text
-from mlwarden.rules import Rule, RuleDoc
 from tests.conftest import SHARED
 
 RULE = Rule(

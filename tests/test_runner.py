@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.config import Config
-from mlwarden.findings import Confidence, Finding, Location, Severity, make_fingerprint
-from mlwarden.rules import Rule, RuleDoc
-from mlwarden.runner import _apply_suppressions, _SuppressionCache, collect_files, deduplicate
+from mlwarden.core.config import Config
+from mlwarden.core.findings import Confidence, Finding, Location, Severity, make_fingerprint
+from mlwarden.core.rules import Rule, RuleDoc
+from mlwarden.core.runner import _apply_suppressions, _SuppressionCache, collect_files, deduplicate
 
 DOC = RuleDoc(what="w", why="y", example="e", instead="i")
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from mlwarden.suppression import (
+from mlwarden.core.suppression import (
     has_allowlist_pragma,
     is_suppressed,
     parse_suppressions,

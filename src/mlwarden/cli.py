@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlwarden import __version__
-from mlwarden.config import Config, load_config
-from mlwarden.errors import UsageError
+from mlwarden.core.config import Config, load_config
+from mlwarden.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from mlwarden.runner import ScanReport
+    from mlwarden.core.runner import ScanReport
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -27,9 +27,9 @@ EXIT_USAGE = 2
 
 # Subcommands that belong to one hook live in that hook's modules.
 DELEGATED_COMMANDS: dict[str, str] = {
-    "baseline": "mlwarden.baseline:main",
-    "install": "mlwarden.install:install_main",
-    "uninstall": "mlwarden.install:uninstall_main",
+    "baseline": "mlwarden.commands.baseline:main",
+    "install": "mlwarden.commands.install:install_main",
+    "uninstall": "mlwarden.commands.install:uninstall_main",
 }
 RULES_TEST_COMMAND = "mlwarden.checks.semgrep:rules_test_main"
 
@@ -45,7 +45,7 @@ def _delegate(target: str, argv: Sequence[str]) -> int:
     return function(list(argv))
 
 
-def _add_output_options(parser: argparse.ArgumentParser) -> None:
+def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
     parser.add_argument("--config", metavar="PATH", help="config file (default: nearest)")
@@ -59,7 +59,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from mlwarden.hooks import hook_names
+    from mlwarden.core.hooks import hook_names
 
     parser = argparse.ArgumentParser(
         prog="mlwarden",
@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"hook to run, repeatable (default: all file hooks): {', '.join(hook_names())}",
     )
     scan.add_argument("paths", nargs="*", metavar="PATH")
-    _add_output_options(scan)
+    add_output_options(scan)
 
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule_id", metavar="ID")
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             return _rules_command(args.hook, args.docs, args.format)
         if args.command == "init":
-            from mlwarden.init import init_repository
+            from mlwarden.commands.init import init_repository
 
             return init_repository(Path.cwd(), repo_url=args.repo_url, rev=args.rev)
         parser.print_help()
@@ -126,32 +126,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def hook_main(name: str, argv: Sequence[str] | None = None) -> int:
-    """The console script of one hook, as pre-commit calls it: `mlwarden-<name> FILE...`."""
-    parser = argparse.ArgumentParser(prog=f"mlwarden-{name}")
-    parser.add_argument("files", nargs="*", metavar="FILE")
-    _add_output_options(parser)
-    args = parser.parse_args(argv)
-    try:
-        if not args.files and not args.commits:
-            return EXIT_CLEAN  # pre-commit had no matching files: nothing to do
-        return _run_and_report((name,), args)
-    except UsageError as exc:
-        print(f"mlwarden-{name}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-
-
 def _scan_command(args: argparse.Namespace) -> int:
-    from mlwarden.hooks import file_hook_names
+    from mlwarden.core.hooks import file_hook_names
 
     hooks = tuple(dict.fromkeys(args.hook)) if args.hook else file_hook_names()
     args.files = args.paths
-    return _run_and_report(hooks, args)
+    return run_and_report(hooks, args)
 
 
-def _run_and_report(hooks: tuple[str, ...], args: argparse.Namespace) -> int:
+def run_and_report(hooks: tuple[str, ...], args: argparse.Namespace) -> int:
+    from mlwarden.core.runner import ScanRequest, run_scan
     from mlwarden.report import console
-    from mlwarden.runner import ScanRequest, run_scan
 
     config = load_config(args.config)
     if not hooks:
@@ -185,7 +170,7 @@ def _write_report(report: ScanReport, args: argparse.Namespace, config: Config) 
             report.findings, report.errors, hooks=report.hooks, files_scanned=report.files_scanned
         )
     elif args.format == "sarif":
-        from mlwarden.catalog import all_rules
+        from mlwarden.core.catalog import all_rules
 
         rules = dict(all_rules())
         if "semgrep" in report.hooks:
@@ -206,7 +191,7 @@ def _write_report(report: ScanReport, args: argparse.Namespace, config: Config) 
 
 
 def _explain_command(rule_id: str) -> int:
-    from mlwarden.catalog import find_rule
+    from mlwarden.core.catalog import find_rule
 
     rule = find_rule(rule_id)
     if rule is None:
@@ -216,8 +201,8 @@ def _explain_command(rule_id: str) -> int:
 
 
 def _rules_command(hook: str | None, docs_dir: str | None, fmt: str) -> int:
-    from mlwarden.catalog import all_rules
-    from mlwarden.docs import rules_table, write_rule_docs
+    from mlwarden.commands.ruledocs import rules_table, write_rule_docs
+    from mlwarden.core.catalog import all_rules
 
     rules = [r for r in all_rules().values() if hook is None or r.hook == hook]
     if hook is not None and not rules:

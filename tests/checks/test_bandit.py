@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks import bandit
-from mlwarden.checks.bandit_rules import CATALOG, ML_PROFILE
-from mlwarden.config import Config, parse_config
-from mlwarden.errors import UsageError
-from mlwarden.findings import Confidence, Finding, HookResult, Location, Severity
-from mlwarden.hooks import ScanContext
-from mlwarden.rules import Rule, RuleDoc
-from mlwarden.runner import deduplicate
+from mlwarden.checks.bandit.rules import CATALOG, ML_PROFILE
+from mlwarden.core.config import Config, parse_config
+from mlwarden.core.errors import UsageError
+from mlwarden.core.findings import Confidence, Finding, HookResult, Location, Severity
+from mlwarden.core.hooks import ScanContext
+from mlwarden.core.rules import Rule, RuleDoc
+from mlwarden.core.runner import deduplicate
 from tests.conftest import jupyter_notebook, write_files
 
 TORCH = 'import torch\nm = torch.load("x.pt")\n'
@@ -228,9 +228,9 @@ def test_symlinks_are_not_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_nothing_to_scan_does_not_load_bandit(tmp_path: Path) -> None:
     code = (
         "import sys\nfrom pathlib import Path\n"
-        "from mlwarden.checks import bandit\nfrom mlwarden.config import Config\n"
-        "from mlwarden.hooks import ScanContext\n"
-        "r = bandit.rules()\n"
+        "from mlwarden.checks import bandit\nfrom mlwarden.core.config import Config\n"
+        "from mlwarden.core.hooks import ScanContext\n"
+        "r = bandit.HOOK.rules()\n"
         "bandit.run(ScanContext(Path('.'), ('README.md',), Config(root=Path('.'))), "
         "bandit.Options())\n"
         "print(len(r), 'bandit.core' in sys.modules)\n"
@@ -278,7 +278,7 @@ def test_semgrep_rule_naming_the_bandit_test_hides_the_bandit_finding(tmp_path: 
         "f",
         "semgrep",
     )
-    rules = {"SG999": semgrep_rule, **{r.id: r for r in bandit.rules()}}
+    rules = {"SG999": semgrep_rule, **{r.id: r for r in bandit.HOOK.rules()}}
     (kept,) = deduplicate([found, semgrep_finding], rules)
     assert kept.rule_id == "SG999" and kept.related_rule_ids == ("B614",)
     assert kept.message == "torch.load unpickles (also B614)"
@@ -289,7 +289,7 @@ def test_fast_nosec_lookup_matches_stock_bandit(
 ) -> None:
     from bandit.core import manager
 
-    from mlwarden.checks import bandit_engine
+    from mlwarden.checks.bandit import engine as bandit_engine
 
     source = (
         "import torch, subprocess\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.hooks import hook_names, load_hook
+from mlwarden.core.hooks import hook_names, load_hook
 from tests.conftest import git, run_mlwarden
 
 TRAIN = (
@@ -102,7 +102,7 @@ def test_through_pre_commit(project: Path, tmp_path: Path) -> None:
     hook = {
         "id": "mlwarden-bandit",
         "name": "mlwarden bandit",
-        "entry": f"{sys.executable} -m mlwarden.checks.bandit",
+        "entry": f"{sys.executable} -m mlwarden.entrypoints bandit",
         "language": "system",
         "types_or": ["python", "jupyter"],
     }

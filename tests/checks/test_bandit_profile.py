@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks import bandit
-from mlwarden.checks.bandit_engine import run_bandit
-from mlwarden.checks.bandit_rules import BY_ID, ML_PROFILE
-from mlwarden.config import Config
-from mlwarden.findings import HookResult
-from mlwarden.hooks import ScanContext
+from mlwarden.checks.bandit.engine import run_bandit
+from mlwarden.checks.bandit.rules import BY_ID, ML_PROFILE
+from mlwarden.core.config import Config
+from mlwarden.core.findings import HookResult
+from mlwarden.core.hooks import ScanContext
 
 PIN = "5f3c1e0a9d8b7c6e5f4a3b2c1d0e9f8a7b6c5d4e"
 

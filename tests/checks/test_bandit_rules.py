@@ -5,8 +5,8 @@ from __future__ import annotations
 from bandit.core import extension_loader
 
 from mlwarden.checks import bandit
-from mlwarden.checks.bandit_rules import BY_ID, CATALOG, ML_PROFILE
-from mlwarden.rules import index_rules
+from mlwarden.checks.bandit.rules import BY_ID, CATALOG, ML_PROFILE
+from mlwarden.core.rules import index_rules
 
 
 def shipped_tests() -> dict[str, str]:
@@ -27,7 +27,7 @@ def test_blacklist_ratings_match_bandit() -> None:
 
 
 def test_rules_are_unique_documented_and_tagged() -> None:
-    rules = bandit.rules()
+    rules = bandit.HOOK.rules()
     by_id = index_rules(rules)  # raises on a duplicate id
     assert set(ML_PROFILE) <= set(by_id)
     for rule in rules:

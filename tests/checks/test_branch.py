@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.checks import branch, branch_scan
-from mlwarden.checks.branch_policy import (
+from mlwarden import entrypoints
+from mlwarden.checks import branch_guard as branch
+from mlwarden.checks.branch_guard import pushscan as branch_scan
+from mlwarden.checks.branch_guard.policy import (
     Options,
     RefUpdate,
     check_push,
     is_protected_branch,
     parse_push_lines,
 )
-from mlwarden.config import Config
-from mlwarden.hooks import ScanContext
+from mlwarden.core.config import Config
+from mlwarden.core.hooks import ScanContext
 from tests.checks.branch_helpers import commit, make_remote_and_clone, write_config
 from tests.conftest import git, make_repo
 
@@ -31,7 +33,7 @@ def ctx(root: Path) -> ScanContext:
 def run_main(monkeypatch: pytest.MonkeyPatch, cwd: Path, argv: list[str], stdin: str = "") -> int:
     monkeypatch.chdir(cwd)
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    return branch.main(argv)
+    return entrypoints.branch_guard(argv)
 
 
 @pytest.fixture(autouse=True)
@@ -41,9 +43,9 @@ def _clean(clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_rules_are_declared_with_docs() -> None:
-    ids = [rule.id for rule in branch.rules()]
+    ids = [rule.id for rule in branch.HOOK.rules()]
     assert ids == ["BRG001", "BRG002", "BRG003", "BRG004", "BRG005", "BRG006"]
-    for rule in branch.rules():
+    for rule in branch.HOOK.rules():
         assert rule.hook == "branch-guard" and rule.doc.instead and rule.doc.why
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlwarden.hooks import HOOK_MODULES
+from mlwarden.core.hooks import HOOK_MODULES
 from tests.checks.branch_helpers import (
     HOOKS_DIR,
     commit,
@@ -56,7 +56,7 @@ def framework_clone(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     hook = {
         "id": "mlwarden-branch-guard",
         "name": "mlwarden branch guard",
-        "entry": f"{sys.executable} -m mlwarden.checks.branch",
+        "entry": f"{sys.executable} -m mlwarden.entrypoints branch-guard",
         "language": "system",
         "pass_filenames": entry.get("pass_filenames", False),
         "always_run": entry.get("always_run", True),

@@ -48,7 +48,7 @@ def test_console_entry_and_subdirectory(git_repo: Path) -> None:
     write(git_repo, "pip.conf", "[global]\nextra-index-url = https://evil.example/simple\n")
     (git_repo / "sub").mkdir()
     done = subprocess.run(
-        [sys.executable, "-m", "mlwarden.checks.config_guard", "../pip.conf"],
+        [sys.executable, "-m", "mlwarden.entrypoints", "config-guard", "../pip.conf"],
         cwd=git_repo / "sub",
         capture_output=True,
         text=True,
@@ -70,7 +70,7 @@ def test_pre_commit_framework_refuses_guard_removal(git_repo: Path, tmp_path: Pa
     guard = {
         "id": "mlwarden-config-guard",
         "name": "mlwarden config guard",
-        "entry": f"{sys.executable} -m mlwarden.checks.config_guard",
+        "entry": f"{sys.executable} -m mlwarden.entrypoints config-guard",
         "language": "system",
         "files": FILES,
     }

@@ -22,8 +22,8 @@ def check(repo: Path, mp: pytest.MonkeyPatch, text: str, path: str = WF) -> list
 
 
 def test_rules_declared() -> None:
-    assert [r.id for r in config_guard.rules()] == [f"CFG{n:03d}" for n in range(1, 15)]
-    assert all(r.hook == "config-guard" for r in config_guard.rules())
+    assert [r.id for r in config_guard.HOOK.rules()] == [f"CFG{n:03d}" for n in range(1, 15)]
+    assert all(r.hook == "config-guard" for r in config_guard.HOOK.rules())
 
 
 PWN = """\

@@ -112,7 +112,7 @@ def test_permission_error_is_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_invalid_policy_severity_is_a_usage_error(tmp_path: Path) -> None:
-    from mlwarden.errors import UsageError
+    from mlwarden.core.errors import UsageError
 
     with pytest.raises(UsageError, match="pickle-format-severity"):
         scan(tmp_path, {"m.pkl": evil()}, Options(pickle_format_severity="loud"))

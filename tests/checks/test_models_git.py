@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks.models import Options
-from mlwarden.findings import Severity
+from mlwarden.core.findings import Severity
 from tests.checks.test_models_helpers import (
     benign_state_dict,
     evil,
@@ -85,8 +85,8 @@ def test_commit_range_scans_each_added_or_modified_blob(
     tip = git(git_repo, "rev-parse", "HEAD").stdout.strip()
     monkeypatch.chdir(git_repo)
     from mlwarden.checks.models import run
-    from mlwarden.config import Config
-    from mlwarden.hooks import ScanContext
+    from mlwarden.core.config import Config
+    from mlwarden.core.hooks import ScanContext
 
     ctx = ScanContext(git_repo, (), Config(root=git_repo), commits=f"{base}..{tip}")
     result = run(ctx, Options())
@@ -109,8 +109,8 @@ def test_new_branch_range_and_bad_range(git_repo: Path, monkeypatch: pytest.Monk
     tip = _commit(git_repo, {"evil.pkl": evil()}, "add")
     monkeypatch.chdir(git_repo)
     from mlwarden.checks.models import run
-    from mlwarden.config import Config
-    from mlwarden.hooks import ScanContext
+    from mlwarden.core.config import Config
+    from mlwarden.core.hooks import ScanContext
 
     zero = "0" * 40
     result = run(
@@ -155,7 +155,8 @@ def test_cli_allow_globals_from_pyproject_and_hook_script(git_repo: Path) -> Non
     (git_repo / "pyproject.toml").write_text("[tool.mlwarden.models]\nmax-size-mb = 5\n")
     # pre-commit calls the console script; fall back to the module when not installed.
     script = Path(sys.executable).parent / "mlwarden-models"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "mlwarden.checks.models"]
+    module = [sys.executable, "-m", "mlwarden.entrypoints", "models"]
+    command = [str(script)] if script.exists() else module
     hook = subprocess.run([*command, "custom.pkl"], cwd=git_repo, capture_output=True, text=True)
     assert hook.returncode == 1
     assert "custom.pkl:1:1: MOD002 [medium]" in hook.stdout
@@ -169,7 +170,7 @@ def test_pre_commit_on_staged_files(git_repo: Path, tmp_path: Path) -> None:
         pytest.skip("pre-commit is not installed next to this Python")
     config = (
         "repos:\n- repo: local\n  hooks:\n  - id: mlwarden-models\n    name: models\n"
-        f"    entry: {sys.executable} -m mlwarden.checks.models\n"
+        f"    entry: {sys.executable} -m mlwarden.entrypoints models\n"
         "    language: system\n    types: [file]\n"
     )
     _commit(git_repo, {".pre-commit-config.yaml": config.encode()}, "config")
@@ -190,8 +191,8 @@ def test_big_binary_in_a_pushed_commit(git_repo: Path, monkeypatch: pytest.Monke
     tip = _commit(git_repo, {"weights.bin": b"\0\1" * 20_000, "notes.txt": b"text\n" * 5000}, "add")
     monkeypatch.chdir(git_repo)
     from mlwarden.checks.models import run
-    from mlwarden.config import Config
-    from mlwarden.hooks import ScanContext
+    from mlwarden.core.config import Config
+    from mlwarden.core.hooks import ScanContext
 
     ctx = ScanContext(git_repo, (), Config(root=git_repo), commits=f"{base}..{tip}")
     result = run(ctx, SMALL_LIMIT)

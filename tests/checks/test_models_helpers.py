@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mlwarden.checks.models import Options, run
-from mlwarden.config import Config
-from mlwarden.findings import Finding, HookResult
-from mlwarden.hooks import ScanContext
+from mlwarden.core.config import Config
+from mlwarden.core.findings import Finding, HookResult
+from mlwarden.core.hooks import ScanContext
 
 
 class Payload:

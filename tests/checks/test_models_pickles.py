@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlwarden.checks.models import Options
-from mlwarden.findings import Severity
+from mlwarden.core.findings import Severity
 from tests.checks.test_models_helpers import (
     Payload,
     benign_state_dict,

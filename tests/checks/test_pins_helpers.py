@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks.pins import Options, run
-from mlwarden.config import Config
-from mlwarden.findings import HookResult
-from mlwarden.hooks import ScanContext
+from mlwarden.core.config import Config
+from mlwarden.core.findings import HookResult
+from mlwarden.core.hooks import ScanContext
 from tests.conftest import write_files
 
 Hit = tuple[str, str, int]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks.pins import Options, classify
-from mlwarden.findings import Severity
+from mlwarden.core.findings import Severity
 from tests.checks.test_pins_helpers import hits, scan
 
 SHA = "3f1c2e0d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"

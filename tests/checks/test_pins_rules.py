@@ -15,14 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlwarden.checks import pins
-from mlwarden.checks.pins_common import has_literal_credential, index_allowed, redact
-from mlwarden.checks.pins_conda import conda_pinned
-from mlwarden.checks.pins_typosquat import NameChecker, damerau
+from mlwarden.checks.pins.common import has_literal_credential, index_allowed, redact
+from mlwarden.checks.pins.conda import conda_pinned
+from mlwarden.checks.pins.typosquat import NameChecker, damerau
 from tests.conftest import git, run_mlwarden
 
 
 def test_rules_are_complete_and_unique() -> None:
-    rules = pins.rules()
+    rules = pins.HOOK.rules()
     ids = [r.id for r in rules]
     assert ids == [f"PIN{n:03d}" for n in range(1, 21)]
     for rule in rules:
@@ -210,8 +210,8 @@ def test_no_input_crashes_the_hook(pieces: list[str], kind: int) -> None:
     import tempfile
 
     from mlwarden.checks.pins import Options, run
-    from mlwarden.config import Config
-    from mlwarden.hooks import ScanContext
+    from mlwarden.core.config import Config
+    from mlwarden.core.hooks import ScanContext
 
     name = (
         "requirements.txt",
@@ -284,7 +284,7 @@ def test_through_pre_commit(git_repo: Path) -> None:
                     {
                         "id": "mlwarden-pins",
                         "name": "mlwarden pins",
-                        "entry": f"{sys.executable} -m mlwarden.checks.pins",
+                        "entry": f"{sys.executable} -m mlwarden.entrypoints pins",
                         "language": "system",
                         "files": pins.MANIFEST_FILES,
                     }

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks import secrets
-from mlwarden.config import Config
-from mlwarden.findings import HookResult
-from mlwarden.hooks import ScanContext
+from mlwarden.core.config import Config
+from mlwarden.core.findings import HookResult
+from mlwarden.core.hooks import ScanContext
 from tests.checks.test_secrets_fakes import Fakes
 
 F = Fakes(53)
@@ -82,8 +82,8 @@ def test_allowed_patterns_and_disabled_generic(tmp_path: Path) -> None:
 
 
 def test_options_from_toml_and_bad_regex(tmp_path: Path) -> None:
-    from mlwarden.config import parse_config
-    from mlwarden.errors import UsageError
+    from mlwarden.core.config import parse_config
+    from mlwarden.core.errors import UsageError
 
     table = {"secrets": {"baseline": "ci/b.json", "extra-allowed": ["^x"], "generic": False}}
     config = parse_config(table, root=tmp_path)

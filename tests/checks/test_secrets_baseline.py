@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden import baseline
 from mlwarden.checks import secrets
-from mlwarden.config import Config
-from mlwarden.errors import UsageError
-from mlwarden.findings import HookResult
-from mlwarden.hooks import ScanContext
+from mlwarden.commands import baseline as baseline_command
+from mlwarden.core.config import Config
+from mlwarden.core.errors import UsageError
+from mlwarden.core.findings import HookResult
+from mlwarden.core.hooks import ScanContext
 from tests.checks.test_secrets_fakes import Fakes
 from tests.conftest import git, run_mlwarden
 
@@ -41,7 +41,7 @@ def repo(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_create_then_only_new_secrets_are_reported_and_moves_do_not_churn(repo: Path) -> None:
     old_key, new_key = F.token("hf"), F.token("hf")
     write(repo, "a.py", f"import os\nTOKEN = '{old_key}'\n")
-    assert baseline.main(["create"]) == 0
+    assert baseline_command.main(["create"]) == 0
     text = (repo / BASELINE).read_text()
     document = json.loads(text)
     assert [(e["path"], e["rule_id"]) for e in document["secrets"]] == [("a.py", "SEC001")]
@@ -59,18 +59,18 @@ def test_create_refuses_to_overwrite_update_keeps_notes(
 ) -> None:
     first, second = F.token("groq"), F.token("groq")
     write(repo, "k.py", f"A = '{first}'\n")
-    assert baseline.main(["create"]) == 0
-    assert baseline.main(["create"]) == 2
+    assert baseline_command.main(["create"]) == 0
+    assert baseline_command.main(["create"]) == 2
     assert "update" in capsys.readouterr().err
     document = json.loads((repo / BASELINE).read_text())
     document["secrets"][0]["note"] = "revoked test key"
     (repo / BASELINE).write_text(json.dumps(document))
     write(repo, "k.py", f"A = '{first}'\nB = '{second}'\n")
-    assert baseline.main(["update"]) == 0
+    assert baseline_command.main(["update"]) == 0
     entries = json.loads((repo / BASELINE).read_text())["secrets"]
     assert sorted(e.get("note", "") for e in entries) == ["", "revoked test key"]
     write(repo, "k.py", "A = None\n")
-    assert baseline.main(["update"]) == 0
+    assert baseline_command.main(["update"]) == 0
     assert json.loads((repo / BASELINE).read_text())["secrets"] == []
 
 
@@ -83,7 +83,7 @@ def test_import_detect_secrets_baseline(repo: Path) -> None:
     )
     (repo / ".secrets.baseline").write_text(scanned.stdout)
     assert hook(repo, "aws.cfg").findings != ()
-    assert baseline.main(["import", ".secrets.baseline"]) == 0
+    assert baseline_command.main(["import", ".secrets.baseline"]) == 0
     entries = json.loads((repo / BASELINE).read_text())["secrets"]
     assert entries[0]["rule_id"] == "detect-secrets:AWS Access Key"
     assert entries[0]["hash"].startswith("sha1:")
@@ -95,7 +95,7 @@ def test_malformed_baseline_is_a_usage_error(repo: Path) -> None:
     (repo / BASELINE).write_text('{"secrets": [{"path": 1}]}')
     with pytest.raises(UsageError):
         hook(repo, "a.py")
-    assert baseline.main(["import", "missing.baseline"]) == 2
+    assert baseline_command.main(["import", "missing.baseline"]) == 2
 
 
 def test_cli_baseline_subcommand(repo: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mlwarden.checks.secrets_engine import scan_text
-from mlwarden.checks.secrets_names import is_secret_name
+from mlwarden.checks.secrets.engine import scan_text
+from mlwarden.checks.secrets.names import is_secret_name
 from tests.checks.test_secrets_fakes import Fakes
 
 F = Fakes(61)

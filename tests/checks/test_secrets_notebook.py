@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks import secrets
-from mlwarden.config import Config
-from mlwarden.findings import HookResult
-from mlwarden.hooks import ScanContext
+from mlwarden.core.config import Config
+from mlwarden.core.findings import HookResult
+from mlwarden.core.hooks import ScanContext
 from tests.checks.test_secrets_fakes import Fakes
 
 F = Fakes(23)

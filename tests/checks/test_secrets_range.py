@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks import secrets
-from mlwarden.config import Config
-from mlwarden.errors import UsageError
-from mlwarden.findings import HookResult
-from mlwarden.hooks import ScanContext
+from mlwarden.core.config import Config
+from mlwarden.core.errors import UsageError
+from mlwarden.core.findings import HookResult
+from mlwarden.core.hooks import ScanContext
 from tests.checks.test_secrets_fakes import Fakes
 from tests.conftest import git, make_repo, run_mlwarden
 
@@ -121,7 +121,7 @@ def test_through_pre_commit_with_a_local_hook(repo: Path, tmp_path: Path) -> Non
     key = F.token("langsmith")
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n- repo: local\n  hooks:\n  - id: mlwarden-secrets\n    name: secrets\n"
-        f"    entry: {sys.executable} -m mlwarden.checks.secrets\n"
+        f"    entry: {sys.executable} -m mlwarden.entrypoints secrets\n"
         "    language: system\n    types: [text]\n"
     )
     (repo / "ok.py").write_text("x = 1\n")

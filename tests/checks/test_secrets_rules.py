@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from mlwarden.checks import secrets
-from mlwarden.checks.secrets_rules import RULES
-from mlwarden.config import Config
-from mlwarden.findings import HookResult
-from mlwarden.hooks import ScanContext
+from mlwarden.checks.secrets.rules import RULES
+from mlwarden.core.config import Config
+from mlwarden.core.findings import HookResult
+from mlwarden.core.hooks import ScanContext
 from tests.checks.test_secrets_fakes import Fakes
 
 F = Fakes(11)

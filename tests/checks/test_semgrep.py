@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlwarden.checks import semgrep, semgrep_engine, semgrep_pack
-from mlwarden.checks.semgrep_pack import pack_dir
-from mlwarden.config import Config
-from mlwarden.findings import HookResult, Severity
-from mlwarden.hooks import ScanContext
+from mlwarden.checks import semgrep
+from mlwarden.checks.semgrep import engine as semgrep_engine
+from mlwarden.checks.semgrep import pack as semgrep_pack
+from mlwarden.checks.semgrep.pack import pack_dir
+from mlwarden.core.config import Config
+from mlwarden.core.findings import HookResult, Severity
+from mlwarden.core.hooks import ScanContext
 from tests.conftest import REPO_ROOT, git, jupyter_notebook, run_mlwarden, write_files
 
 SAFE_FORMS = """\
@@ -113,7 +115,7 @@ def test_hook_reports_exactly_the_annotated_lines_of_every_pack_test(in_tmp: Pat
         (rule_id, path, line) for rule_id, path, line in ids(result) if rule_id == Path(path).stem
     }
     assert own == expected
-    assert len({rule_id for rule_id, _, _ in expected}) == len(semgrep.rules())
+    assert len({rule_id for rule_id, _, _ in expected}) == len(semgrep.HOOK.rules())
 
 
 def test_notebook_findings_map_to_raw_lines_and_cells(in_tmp: Path) -> None:
@@ -332,7 +334,7 @@ def test_configured_rules_include_extra_rules(tmp_path: Path) -> None:
     found = semgrep.configured_rules(config)
     assert [rule.id for rule in found[-1:]] == ["ACME001"]
     assert found[-1].severity is Severity.HIGH
-    assert len(found) == len(semgrep.rules()) + 1
+    assert len(found) == len(semgrep.HOOK.rules()) + 1
 
 
 def test_through_pre_commit(git_repo: Path, clean_env: None) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.checks import semgrep, semgrep_pack
-from mlwarden.checks.semgrep_engine import run_semgrep
-from mlwarden.checks.semgrep_pack import (
+from mlwarden.checks import semgrep
+from mlwarden.checks.semgrep import pack as semgrep_pack
+from mlwarden.checks.semgrep.engine import run_semgrep
+from mlwarden.checks.semgrep.pack import (
     builtin_pack,
     load_pack,
     pack_dir,
@@ -18,10 +19,10 @@ from mlwarden.checks.semgrep_pack import (
     short_rule_id,
     validate_pack,
 )
-from mlwarden.checks.semgrep_packtest import main as packtest_main
-from mlwarden.checks.semgrep_packtest import run_pack_tests
-from mlwarden.findings import Severity
-from mlwarden.rules import index_rules
+from mlwarden.checks.semgrep.packtest import main as packtest_main
+from mlwarden.checks.semgrep.packtest import run_pack_tests
+from mlwarden.core.findings import Severity
+from mlwarden.core.rules import index_rules
 
 PACK = pack_dir()
 FAMILIES = {
@@ -40,7 +41,7 @@ def test_pack_is_found_in_the_source_checkout() -> None:
 
 
 def test_pack_has_at_least_45_documented_rules() -> None:
-    rules = semgrep.rules()
+    rules = semgrep.HOOK.rules()
     assert len(rules) >= 45
     by_id = index_rules(rules)  # refuses duplicate ids
     assert all(re.fullmatch(r"SG\d{3}", rule_id) for rule_id in by_id)
@@ -53,7 +54,7 @@ def test_pack_has_at_least_45_documented_rules() -> None:
 
 
 def test_rule_metadata_is_carried_into_rules() -> None:
-    by_id = index_rules(semgrep.rules())
+    by_id = index_rules(semgrep.HOOK.rules())
     torch_load = by_id["SG001"]
     assert torch_load.slug == "torch-load-without-weights-only"
     assert torch_load.severity is Severity.HIGH
@@ -103,7 +104,7 @@ def test_semgrep_test_passes_for_every_rule() -> None:
     failed = [t for t in report.tests if not t.passed]
     assert failed == []
     assert report.ok
-    assert {t.rule_id for t in report.tests} == {r.id for r in semgrep.rules()}
+    assert {t.rule_id for t in report.tests} == {r.id for r in semgrep.HOOK.rules()}
 
 
 def test_standard_semgrep_test_runs_when_asked(tmp_path: Path) -> None:

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mlwarden.findings import Severity
+from mlwarden.core.findings import Severity
 
 if TYPE_CHECKING:
-    from mlwarden.runner import ScanReport
+    from mlwarden.core.runner import ScanReport
 
 
 def is_tty() -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mlwarden import __version__
-from mlwarden.findings import Finding, ScanError
+from mlwarden.core.findings import Finding, ScanError
 
 SCHEMA_VERSION = 1
 

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlwarden import __version__
-from mlwarden.findings import Finding, ScanError, Severity
-from mlwarden.rules import Rule
+from mlwarden.core.findings import Finding, ScanError, Severity
+from mlwarden.core.rules import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/mlwarden/"

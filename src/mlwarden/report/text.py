@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mlwarden.findings import Finding, ScanError, Severity
+from mlwarden.core.findings import Finding, ScanError, Severity
 
 _COLOURS = {
     Severity.INFO: "\033[36m",

@@ -10,14 +10,13 @@ library is used. Big binaries that belong in Git LFS or DVC are a policy check.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlwarden.checks.models.catalog import RULES
-from mlwarden.errors import UsageError
-from mlwarden.findings import Finding, HookResult, ScanError, Severity
-from mlwarden.hooks import ScanContext
-from mlwarden.rules import Rule
+from mlwarden.core.errors import UsageError
+from mlwarden.core.findings import Finding, HookResult, ScanError, Severity
+from mlwarden.core.hooks import Hook, ScanContext
+from mlwarden.core.rules import Rule
 
 NAME = "models"
 MB = 1024 * 1024
@@ -40,7 +39,7 @@ class Options:
     max_nesting: int = 4
 
 
-def rules() -> tuple[Rule, ...]:
+def _rules() -> tuple[Rule, ...]:
     return RULES
 
 
@@ -80,13 +79,4 @@ def _severity(text: str, key: str) -> Severity:
         raise UsageError(f"[tool.mlwarden.models] {key}: {exc}") from None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from mlwarden.cli import hook_main
-
-    return hook_main(NAME, argv)
-
-
-__all__ = ["NAME", "Options", "main", "rules", "run"]
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mlwarden.findings import Confidence, Severity
-from mlwarden.rules import Rule, RuleDoc
+from mlwarden.core.findings import Confidence, Severity
+from mlwarden.core.rules import Rule, RuleDoc
 
-HOOK = "models"
+NAME = "models"
 _PICKLE_REFS = (
     "https://docs.python.org/3/library/pickle.html#restricting-globals",
     "https://huggingface.co/docs/hub/security-pickle",
@@ -22,7 +22,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MOD001",
         "dangerous-pickle-global",
-        HOOK,
+        NAME,
         Severity.HIGH,
         Confidence.HIGH,
         "A model artifact imports a code-execution, import or I/O primitive",
@@ -44,7 +44,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MOD002",
         "unknown-pickle-global",
-        HOOK,
+        NAME,
         Severity.MEDIUM,
         Confidence.MEDIUM,
         "A model artifact imports a global that is not on the allow-list",
@@ -63,7 +63,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MOD003",
         "pickle-model-format",
-        HOOK,
+        NAME,
         Severity.INFO,
         Confidence.HIGH,
         "A model is stored in a pickle-based format",
@@ -80,7 +80,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MOD004",
         "large-artifact-not-in-lfs",
-        HOOK,
+        NAME,
         Severity.LOW,
         Confidence.HIGH,
         "A large binary artifact is committed to git instead of Git LFS or DVC",
@@ -97,7 +97,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MOD005",
         "keras-lambda-layer",
-        HOOK,
+        NAME,
         Severity.HIGH,
         Confidence.HIGH,
         "A Keras model holds a Lambda layer (marshalled Python bytecode)",
@@ -115,7 +115,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MOD006",
         "malformed-safetensors",
-        HOOK,
+        NAME,
         Severity.MEDIUM,
         Confidence.HIGH,
         "A safetensors file has an invalid header",
@@ -134,7 +134,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MOD007",
         "model-analysis-incomplete",
-        HOOK,
+        NAME,
         Severity.MEDIUM,
         Confidence.LOW,
         "A model artifact could not be analysed completely",

@@ -14,10 +14,10 @@ from mlwarden.checks.models.base import Caps
 from mlwarden.checks.models.catalog import RULES
 from mlwarden.checks.models.containers import Analyzer
 from mlwarden.checks.models.verdicts import FileReport
-from mlwarden.files import Skipped, check_regular_file
-from mlwarden.findings import Finding, Location, ScanError, Severity, make_fingerprint
+from mlwarden.core.files import Skipped, check_regular_file
+from mlwarden.core.findings import Finding, Location, ScanError, Severity, make_fingerprint
 
-HOOK = "models"
+NAME = "models"
 BINARY_SNIFF = 8192
 _RULES = {rule.id: rule for rule in RULES}
 _IGNORED_KINDS = (None, "lfs-pointer")
@@ -91,7 +91,7 @@ def to_findings(
             )
         )
     where = f" (commit {commit[:12]})" if commit else ""
-    errors = [ScanError(path, f"{message}{where}", HOOK) for message in report.errors]
+    errors = [ScanError(path, f"{message}{where}", NAME) for message in report.errors]
     return findings, errors
 
 
@@ -121,7 +121,7 @@ def _finding(
         severity=rule.severity if severity is None else severity,
         confidence=rule.confidence,
         fingerprint=make_fingerprint(rule_id, path, member or "", subject),
-        hook=HOOK,
+        hook=NAME,
     )
 
 
@@ -150,11 +150,11 @@ def scan_files(
                 verdicts[path] = analyse(f, size, head, _strict(path), settings)
         except Skipped as exc:
             if not exc.quiet:
-                errors.append(exc.as_error(HOOK))
+                errors.append(exc.as_error(NAME))
         except PermissionError:
-            errors.append(ScanError(path, "permission denied", HOOK))
+            errors.append(ScanError(path, "permission denied", NAME))
         except OSError as exc:
-            errors.append(ScanError(path, f"cannot read: {exc.strerror or exc}", HOOK))
+            errors.append(ScanError(path, f"cannot read: {exc.strerror or exc}", NAME))
     big = [p for p, v in verdicts.items() if v.big_binary]
     covered = policy.lfs_tracked(Path.cwd(), big) | {p for p in big if policy.dvc_tracked(p)}
     findings: list[Finding] = []
@@ -174,7 +174,7 @@ def scan_range(root: Path, spec: str, settings: Settings) -> tuple[list[Finding]
             for c in gitrange.changed_blobs(root, sha)
         ]
     except gitrange.GitError as exc:
-        return [], [ScanError(spec, f"cannot list the commits: {exc}", HOOK)]
+        return [], [ScanError(spec, f"cannot list the commits: {exc}", NAME)]
     strict = {c.blob for c in changes if _strict(c.path)}
     verdicts: dict[str, Verdict] = {}
     for sha, size, window in gitrange.iter_blobs(

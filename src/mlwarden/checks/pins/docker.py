@@ -1,0 +1,148 @@
+"""Dockerfiles: base images by digest, pinned `pip install`, no `curl | sh`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from mlwarden.checks.pins.common import read
+from mlwarden.checks.pins.reqfile import split_tokens
+from mlwarden.checks.pins.requirements import check_index_option
+from mlwarden.checks.pins.shell import check_pip_args, locate, pip_commands, pipes_to_shell
+from mlwarden.checks.pins.specs import SpecChecker
+
+_INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)\s+(.*)$", re.DOTALL)
+_ESCAPE = re.compile(r"^#\s*escape\s*=\s*(\S)", re.IGNORECASE)
+
+
+Instruction = tuple[int, str, str, list[tuple[int, str]]]
+
+
+def instructions(text: str) -> Iterator[Instruction]:
+    """(first line, KEYWORD, arguments, physical lines) with continuations joined.
+
+    Comment and blank lines inside a continued instruction are dropped, as Docker does.
+    """
+    escape = "\\"
+    pending: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number == 1 and (match := _ESCAPE.match(line)):
+            escape = match.group(1)
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.endswith(escape):
+            pending.append((number, stripped[:-1]))
+            continue
+        pending.append((number, stripped))
+        yield from _instruction(pending)
+        pending = []
+    yield from _instruction(pending)
+
+
+def _instruction(physical: list[tuple[int, str]]) -> Iterator[Instruction]:
+    if not physical:
+        return
+    match = _INSTRUCTION.match(" ".join(text for _, text in physical))
+    if match:
+        # The first physical line without its keyword, so lines hold only the arguments.
+        first_no, first_text = physical[0]
+        rest = first_text.strip()[len(match.group(1)) :]
+        lines = [(first_no, rest), *physical[1:]]
+        yield first_no, match.group(1).upper(), match.group(2), lines
+
+
+def scan(path: str, root: Path, max_bytes: int, specs: SpecChecker) -> None:
+    text = read(path, root, max_bytes, specs.sink)
+    if text is None:
+        return
+    stages: set[str] = set()
+    for line, keyword, args, physical in instructions(text):
+        if keyword == "FROM":
+            _check_from(path, line, args, stages, specs)
+        elif keyword == "RUN":
+            _check_run(path, line, args, physical, specs)
+        elif keyword in ("ENV", "ARG"):
+            _check_env(path, physical, args, specs)
+
+
+def _check_from(path: str, line: int, args: str, stages: set[str], specs: SpecChecker) -> None:
+    words = [w for w in args.split() if not w.startswith("--")]
+    if not words:
+        return
+    image = words[0]
+    if len(words) >= 3 and words[1].lower() == "as":
+        stages.add(words[2].lower())
+    if image.lower() in stages or image.lower() == "scratch" or "$" in image:
+        return
+    if "@sha256:" in image:
+        return
+    specs.sink.add(
+        "PIN014",
+        path,
+        line,
+        f"base image `{image}` is not pinned by digest: use `{image}@sha256:<digest>` "
+        "(`docker buildx imagetools inspect` prints it) and let Dependabot/Renovate bump it",
+        image,
+    )
+
+
+# Environment variables pip and uv read as index options.
+_INDEX_ENV = {
+    "PIP_INDEX_URL": "--index-url",
+    "PIP_EXTRA_INDEX_URL": "--extra-index-url",
+    "PIP_FIND_LINKS": "--find-links",
+    "PIP_TRUSTED_HOST": "--trusted-host",
+    "UV_INDEX_URL": "--index-url",
+    "UV_DEFAULT_INDEX": "--index-url",
+    "UV_EXTRA_INDEX_URL": "--extra-index-url",
+    "UV_INDEX": "--extra-index-url",
+    "UV_FIND_LINKS": "--find-links",
+}
+
+
+def _check_env(path: str, physical: list[tuple[int, str]], args: str, specs: SpecChecker) -> None:
+    words = split_tokens(args)
+    pairs: list[tuple[str, str]] = []
+    if len(words) >= 2 and "=" not in words[0]:
+        pairs.append((words[0], " ".join(words[1:])))  # legacy `ENV KEY value`
+    else:
+        pairs.extend((w.partition("=")[0], w.partition("=")[2]) for w in words if "=" in w)
+    for key, value in pairs:
+        if key == "UV_INDEX_STRATEGY" and value.startswith("unsafe-"):
+            specs.sink.add(
+                "PIN011",
+                path,
+                locate(physical, key),
+                f"{key}={value} lets any index supply any package (dependency confusion): "
+                "remove it",
+                f"{key}={value}",
+            )
+        option = _INDEX_ENV.get(key)
+        if option is None or "$" in value:
+            continue
+        for url in value.replace(",", " ").split():
+            check_index_option(specs.sink, specs.options, path, locate(physical, key), option, url)
+
+
+def _check_run(
+    path: str, line: int, args: str, physical: list[tuple[int, str]], specs: SpecChecker
+) -> None:
+    if args.lstrip().startswith("["):
+        # exec form: ["pip", "install", "x"] -> plain words
+        args = " ".join(re.findall(r'"((?:[^"\\]|\\.)*)"', args))
+        physical = [(line, args)]
+    if pipes_to_shell(args):
+        where = next((n for n, t in physical if pipes_to_shell(t)), line)
+        specs.sink.add(
+            "PIN016",
+            path,
+            where,
+            "a download is piped into a shell: fetch it with `ADD --checksum=sha256:<digest> "
+            "<url> <dest>` (or verify with sha256sum) and run the checked file",
+            re.sub(r"\s+", " ", args.strip())[:200],
+        )
+    # Each physical line is one piece of the same command: join them back for the shell.
+    for pip_args, lines in pip_commands([(n, t + " \\") for n, t in physical[:-1]] + physical[-1:]):
+        check_pip_args(specs, path, lines, pip_args)

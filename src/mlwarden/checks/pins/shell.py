@@ -1,0 +1,152 @@
+"""`pip install` inside shell text (Dockerfile RUN, workflow run:), and `curl | sh`."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+
+from mlwarden.checks.pins.reqfile import iter_options, split_tokens
+from mlwarden.checks.pins.requirements import check_index_option
+from mlwarden.checks.pins.specs import BadRequirement, SpecChecker
+
+_SEPARATORS = re.compile(r"&&|\|\||;|\||\n|\$\(|`|\)")
+_PIP = re.compile(r"^(?:pip[0-9.]*|python[0-9.]*\s+-m\s+pip|uv\s+pip)$")
+_PIPE_TO_SHELL = re.compile(
+    r"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?(?:-\S+\s+)*"
+    r"(?:/usr/bin/env\s+)?(?:/\w+/)*(?:ba|z|da|k|c|fi)?sh\b"
+    r"|\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?(?:python[0-9.]*|perl|ruby|node)\b"
+    r"|\b(?:ba|z)?sh\s+(?:-c\s+)?[\"']?\$\(\s*(?:curl|wget)\b"
+    r"|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b"
+)
+# Options that take a value, beyond the requirement-file ones, so values are not
+# mistaken for package names.
+_VALUE = frozenset(
+    {
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--src",
+        "--upgrade-strategy",
+        "--progress-bar",
+        "--cache-dir",
+        "--log",
+        "--timeout",
+        "--retries",
+        "--proxy",
+        "--cert",
+        "--client-cert",
+        "-C",
+        "--python",
+        "-p",
+        "--exists-action",
+        "--report",
+        "--root-user-action",
+        "--keyring-provider",
+        "--index-strategy",
+        "--extra-index-url",
+        "--index-url",
+        "--find-links",
+        "--trusted-host",
+        "--requirement",
+        "--constraint",
+        "--editable",
+        "--hash",
+        "--config-settings",
+        "--global-option",
+        "--no-binary",
+        "--only-binary",
+    }
+)
+
+
+def pipes_to_shell(text: str) -> bool:
+    return bool(_PIPE_TO_SHELL.search(text))
+
+
+Lines = list[tuple[int, str]]
+
+
+def logical_commands(lines: Lines) -> Iterator[tuple[str, Lines]]:
+    """Shell text with backslash continuations joined, with the physical lines behind it."""
+    pending: Lines = []
+    for number, text in lines:
+        pending.append((number, text))
+        if not text.rstrip().endswith("\\"):
+            yield " ".join(t.rstrip().removesuffix("\\") for _, t in pending), pending
+            pending = []
+    if pending:
+        yield " ".join(t.rstrip().removesuffix("\\") for _, t in pending), pending
+
+
+def locate(lines: Lines, word: str) -> int:
+    """The physical line that shows `word` (first match), for exact finding positions."""
+    for number, text in lines:
+        if word in text:
+            return number
+    return lines[0][0] if lines else 1
+
+
+def pip_commands(lines: Lines) -> Iterator[tuple[list[str], Lines]]:
+    """Argument lists after `pip install` in each simple command, with their lines."""
+    for text, physical in logical_commands(lines):
+        if "install" in text:
+            for args in _pip_args(text):
+                yield args, physical
+
+
+def _pip_args(text: str) -> Iterator[list[str]]:
+    for segment in _SEPARATORS.split(text):
+        words = split_tokens(segment)
+        # skip `sudo`, env assignments, `RUN --mount=...` flags before the command
+        while words and (words[0] in ("sudo", "exec", "time") or "=" in words[0]):
+            words = words[1:]
+        for width in (3, 2, 1):
+            head = " ".join(words[:width])
+            if _PIP.match(head) and len(words) > width and words[width] == "install":
+                yield words[width + 1 :]
+                break
+
+
+def check_pip_args(specs: SpecChecker, path: str, lines: Lines, args: list[str]) -> None:
+    """Index options and unpinned names (PIN015) on one `pip install` command."""
+    sink, options = specs.sink, specs.options
+    tokens = _drop_plain_flags(args)
+    for name, value in iter_options(tokens):
+        if name in ("--index-url", "--extra-index-url", "--find-links", "--trusted-host"):
+            line = locate(lines, value or name)
+            check_index_option(sink, options, path, line, name, value or "")
+    skip_next = False
+    editable = False
+    for tok in tokens:
+        if skip_next:
+            skip_next = False
+            continue
+        if tok.startswith("-"):
+            if "=" not in tok and (tok in _VALUE or tok in ("-r", "-c", "-i", "-f")):
+                skip_next = True
+            if tok in ("-e", "--editable"):
+                skip_next, editable = False, True
+            continue
+        if "$" in tok or "{" in tok:
+            editable = False
+            continue  # a variable: the value is not in the file
+        # Shell words that are not requirements (a redirection target) are not findings.
+        with contextlib.suppress(BadRequirement):
+            rule = None if editable else "PIN015"
+            specs.check(path, locate(lines, tok), tok, pin_rule=rule, where=" in this pip install")
+        editable = False
+
+
+def _drop_plain_flags(args: list[str]) -> list[str]:
+    out: list[str] = []
+    for tok in args:
+        if tok in ("-U", "-q", "-qq", "-v", "-vv", "--upgrade", "--user", "--no-cache-dir"):
+            continue
+        out.append(tok)
+    return out

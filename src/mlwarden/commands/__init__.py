@@ -1,0 +1,1 @@
+"""`mlwarden` subcommands other than `scan`: init, install, baseline, rule docs."""

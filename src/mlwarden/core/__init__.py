@@ -1,0 +1,1 @@
+"""What every hook shares, each idea once: findings, rules, config, sources, runner."""

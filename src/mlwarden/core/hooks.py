@@ -1,0 +1,81 @@
+"""The hook contract and the registry of hooks.
+
+Each hook is one package under `mlwarden.checks` whose `__init__` declares `HOOK`, a
+`Hook`: its name (also its `[tool.mlwarden.<name>]` table), its options (a frozen
+dataclass; field `allow_globals` is spelt `allow-globals` in TOML), its rules and its
+`run`. The runner is the only caller of `run`: it hands the hook the files to judge and
+takes its findings, so a hook never walks folders, runs git or reads config itself.
+
+Hook packages import their engines (semgrep, bandit) inside `run`, so loading the
+registry stays cheap: `mlwarden --version` must not pay for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlwarden.core.findings import HookResult
+from mlwarden.core.rules import Rule
+
+if TYPE_CHECKING:
+    from mlwarden.core.config import Config
+
+# Order is the order of `mlwarden rules` and of a default `mlwarden scan`.
+HOOK_MODULES: Mapping[str, str] = {
+    "secrets": "mlwarden.checks.secrets",
+    "semgrep": "mlwarden.checks.semgrep",
+    "bandit": "mlwarden.checks.bandit",
+    "models": "mlwarden.checks.models",
+    "pins": "mlwarden.checks.pins",
+    "config-guard": "mlwarden.checks.config_guard",
+    "branch-guard": "mlwarden.checks.branch_guard",
+}
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    """What a hook is asked to look at.
+
+    `files` are POSIX paths relative to the working directory, already expanded from
+    directories and filtered by `exclude`. `root` is the repository (or working) root.
+    `commits` is a `FROM..TO` range for hooks that can scan pushed commits.
+    """
+
+    root: Path
+    files: tuple[str, ...]
+    config: Config
+    commits: str | None = None
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One hook, declared once in its package's `__init__`."""
+
+    name: str
+    options: type[Any]
+    rules: Callable[[], tuple[Rule, ...]]
+    run: Callable[[ScanContext, Any], HookResult]
+    # branch-guard judges git state, not files: it runs only when named explicitly.
+    judges_files: bool = True
+
+
+def hook_names() -> tuple[str, ...]:
+    return tuple(HOOK_MODULES)
+
+
+def file_hook_names() -> tuple[str, ...]:
+    return tuple(name for name in HOOK_MODULES if load_hook(name).judges_files)
+
+
+def load_hook(name: str) -> Hook:
+    try:
+        module_name = HOOK_MODULES[name]
+    except KeyError:
+        choices = ", ".join(HOOK_MODULES)
+        raise ValueError(f"unknown hook {name!r} (choose from {choices})") from None
+    hook: Hook = importlib.import_module(module_name).HOOK
+    return hook

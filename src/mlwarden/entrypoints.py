@@ -1,0 +1,130 @@
+"""The console scripts pre-commit and the git hooks call: `mlwarden-<hook> FILE...`.
+
+Each is a thin `main(argv) -> int` over the same runner `mlwarden scan` uses, so a hook
+under pre-commit judges exactly what the CLI judges. `python -m mlwarden.entrypoints
+<hook> ARGS...` runs one without its console script (what `hooks/pre-commit` and
+`hooks/pre-push` fall back to).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from mlwarden.cli import EXIT_CLEAN, EXIT_USAGE, add_output_options, run_and_report
+from mlwarden.core.errors import UsageError
+
+
+def hook_main(name: str, argv: Sequence[str] | None = None) -> int:
+    """The console script of one file hook, as pre-commit calls it."""
+    parser = argparse.ArgumentParser(prog=f"mlwarden-{name}")
+    parser.add_argument("files", nargs="*", metavar="FILE")
+    add_output_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        if not args.files and not args.commits:
+            return EXIT_CLEAN  # pre-commit had no matching files: nothing to do
+        return run_and_report((name,), args)
+    except UsageError as exc:
+        print(f"mlwarden-{name}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def secrets(argv: Sequence[str] | None = None) -> int:
+    return hook_main("secrets", argv)
+
+
+def semgrep(argv: Sequence[str] | None = None) -> int:
+    return hook_main("semgrep", argv)
+
+
+def bandit(argv: Sequence[str] | None = None) -> int:
+    return hook_main("bandit", argv)
+
+
+def models(argv: Sequence[str] | None = None) -> int:
+    return hook_main("models", argv)
+
+
+def pins(argv: Sequence[str] | None = None) -> int:
+    return hook_main("pins", argv)
+
+
+def config_guard(argv: Sequence[str] | None = None) -> int:
+    return hook_main("config-guard", argv)
+
+
+def branch_guard(argv: Sequence[str] | None = None) -> int:
+    """`mlwarden-branch-guard [--stdin] [REMOTE URL]`: commits on protected branches, and
+    at pre-push every pushed ref (then the pushed commits are scanned)."""
+    from mlwarden.checks.branch_guard import (
+        NAME,
+        in_ci,
+        manual_pre_commit_run,
+        parser,
+        push_input,
+        pushscan,
+    )
+    from mlwarden.checks.branch_guard import refs as g
+    from mlwarden.checks.branch_guard.policy import (
+        Options,
+        PushInputError,
+        check_commit,
+        check_push,
+    )
+    from mlwarden.core.config import load_config
+    from mlwarden.report.text import format_finding
+
+    args = parser().parse_args(argv)
+    root = g.repo_root(Path.cwd())
+    if root is None:
+        print(
+            "mlwarden-branch-guard: not inside a git repository; nothing to check", file=sys.stderr
+        )
+        return 0
+    try:
+        config = load_config(args.config)
+        options = config.options(NAME, Options)
+        updates, remote = push_input(args, root, os.environ)
+    except (UsageError, PushInputError) as exc:
+        print(f"mlwarden-branch-guard: {exc}", file=sys.stderr)
+        return 2
+
+    if updates is None:
+        skip = in_ci(os.environ) or manual_pre_commit_run(os.environ)
+        findings = () if skip else check_commit(root, options)
+    else:
+        findings = check_push(root, updates, options)
+    disabled = {rule_id.upper() for rule_id in config.disable}
+    shown = [f for f in findings if f.rule_id not in disabled and f.severity >= config.min_severity]
+    for finding in shown:
+        print(format_finding(finding))
+    status = 1 if shown else 0
+
+    if updates and options.scan_pushed and not args.no_scan:
+        hooks = pushscan.available_hooks(options)
+        ranges = pushscan.push_ranges(root, updates, remote)
+        if hooks and ranges:
+            status = max(status, pushscan.scan_ranges(root, ranges, hooks, args.config))
+    return status
+
+
+ENTRYPOINTS: dict[str, Callable[[Sequence[str] | None], int]] = {
+    "secrets": secrets,
+    "semgrep": semgrep,
+    "bandit": bandit,
+    "models": models,
+    "pins": pins,
+    "config-guard": config_guard,
+    "branch-guard": branch_guard,
+}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in ENTRYPOINTS:
+        print(f"usage: python -m mlwarden.entrypoints {{{','.join(ENTRYPOINTS)}}} ARGS...")
+        raise SystemExit(EXIT_USAGE)
+    raise SystemExit(ENTRYPOINTS[sys.argv[1]](sys.argv[2:]))
