@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+
+from mlwarden.core.findings import Finding, HookResult, ScanError
+from mlwarden.core.hooks import load_hook
+from mlwarden.core.rules import Rule
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -143,3 +148,40 @@ def run_pre_commit(
     env.update(extra_env or {})
     exe = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or "pre-commit"
     return subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+def judge(
+    hook: str,
+    root: Path,
+    files: Sequence[str] = (),
+    options: object | None = None,
+    *,
+    commits: str | None = None,
+    staged: bool = False,
+    max_file_size: int | None = None,
+) -> HookResult:
+    """One hook's own result for `files` of the repository (or folder) at `root`, reached
+    through the real runner: the same file selection, config and sources as `mlwarden
+    scan`, but before the runner filters findings. `options` replaces the config's."""
+    from mlwarden.core.runner import ScanRequest, hook_inputs
+
+    spec = load_hook(hook)
+    request = ScanRequest(hooks=(hook,), paths=tuple(files), commits=commits, staged=staged)
+    findings: list[Finding] = []
+    errors: list[ScanError] = []
+    rules: list[Rule] = []
+    with hook_inputs(hook, request, cwd=root) as groups:
+        for ctx, sources in groups or [(None, [])]:
+            if ctx is None:
+                continue
+            config = ctx.config
+            if max_file_size is not None:
+                config = dataclasses.replace(config, max_file_size=max_file_size)
+            ctx = dataclasses.replace(
+                ctx, options=ctx.options if options is None else options, config=config
+            )
+            result = spec.run(sources, ctx)
+            findings.extend(result.findings)
+            errors.extend(result.errors)
+            rules.extend(result.rules)
+    return HookResult(tuple(findings), tuple(errors), tuple(rules))

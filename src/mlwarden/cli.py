@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlwarden import __version__
-from mlwarden.core.config import Config, load_config
 from mlwarden.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -134,19 +133,22 @@ def _scan_command(args: argparse.Namespace) -> int:
     return run_and_report(hooks, args)
 
 
-def run_and_report(hooks: tuple[str, ...], args: argparse.Namespace) -> int:
+def run_and_report(
+    hooks: tuple[str, ...], args: argparse.Namespace, companions: frozenset[str] | None = None
+) -> int:
     from mlwarden.core.runner import ScanRequest, run_scan
     from mlwarden.report import console
 
-    config = load_config(args.config)
     if not hooks:
         raise UsageError("no hooks are available")
     request = ScanRequest(
         hooks=hooks,
         paths=tuple(args.files),
-        config=config,
         commits=args.commits,
+        staged=getattr(args, "staged", False),
+        config=args.config,
         report_unused_ignores=args.report_unused_ignores,
+        companions=companions,
     )
     interactive = args.format == "text" and not args.output and not args.no_progress
     progress = console.Progress.start(hooks) if interactive and console.is_tty() else None
@@ -155,37 +157,32 @@ def run_and_report(hooks: tuple[str, ...], args: argparse.Namespace) -> int:
     finally:
         if progress:
             progress.stop()
-    _write_report(report, args, config)
+    write_report(report, args.format, args.output)
     if progress:
         sys.stderr.write(console.summary(report))
-    return EXIT_FINDINGS if report.failing(config.min_severity) else EXIT_CLEAN
+    return EXIT_FINDINGS if report.failing else EXIT_CLEAN
 
 
-def _write_report(report: ScanReport, args: argparse.Namespace, config: Config) -> None:
+def write_report(report: ScanReport, fmt: str, output: str | None) -> None:
+    """The report in `fmt` on stdout (or `output`); with text, errors and notices go to
+    stderr. Whatever could not be judged is in every format."""
     from mlwarden.report import json as json_report
     from mlwarden.report import sarif, text
 
-    if args.format == "json":
-        body = json_report.render(
-            report.findings, report.errors, hooks=report.hooks, files_scanned=report.files_scanned
-        )
-    elif args.format == "sarif":
+    if fmt == "json":
+        body = json_report.render(report)
+    elif fmt == "sarif":
         from mlwarden.core.catalog import all_rules
 
-        rules = dict(all_rules())
-        if "semgrep" in report.hooks:
-            # maintainers' extra semgrep rules need their metadata in the SARIF driver too
-            from mlwarden.checks.semgrep import configured_rules
-
-            rules.update((rule.id, rule) for rule in configured_rules(config))
-        body = sarif.render(report.findings, report.errors, rules)
+        rules = {**all_rules(), **{rule.id: rule for rule in report.extra_rules}}
+        body = sarif.render(report, rules)
     else:
-        colour = not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        colour = not output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         body = text.render(report.findings, colour=colour)
-        if report.errors:
-            sys.stderr.write(text.render_errors(report.errors))
-    if args.output:
-        Path(args.output).write_text(body, encoding="utf-8")
+        sys.stderr.write(text.render_errors(report.errors))
+        sys.stderr.write(text.render_notices(report))
+    if output:
+        Path(output).write_text(body, encoding="utf-8")
     else:
         sys.stdout.write(body)
 

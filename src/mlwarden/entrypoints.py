@@ -14,7 +14,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from mlwarden.cli import EXIT_CLEAN, EXIT_USAGE, add_output_options, run_and_report
+from mlwarden.cli import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    add_output_options,
+    run_and_report,
+    write_report,
+)
 from mlwarden.core.errors import UsageError
 
 
@@ -59,7 +66,8 @@ def config_guard(argv: Sequence[str] | None = None) -> int:
 
 def branch_guard(argv: Sequence[str] | None = None) -> int:
     """`mlwarden-branch-guard [--stdin] [REMOTE URL]`: commits on protected branches, and
-    at pre-push every pushed ref (then the pushed commits are scanned)."""
+    at pre-push every pushed ref; then the pushed commits are judged by the runner's
+    `--commits` mode (the same code as `mlwarden scan --commits`)."""
     from mlwarden.checks.branch_guard import (
         NAME,
         in_ci,
@@ -68,7 +76,6 @@ def branch_guard(argv: Sequence[str] | None = None) -> int:
         push_input,
         pushscan,
     )
-    from mlwarden.checks.branch_guard import refs as g
     from mlwarden.checks.branch_guard.policy import (
         Options,
         PushInputError,
@@ -76,40 +83,67 @@ def branch_guard(argv: Sequence[str] | None = None) -> int:
         check_push,
     )
     from mlwarden.core.config import load_config
+    from mlwarden.core.git import Repository
     from mlwarden.report.text import format_finding
 
     args = parser().parse_args(argv)
-    root = g.repo_root(Path.cwd())
-    if root is None:
+    repo = Repository.find(Path.cwd())
+    if repo is None:
         print(
             "mlwarden-branch-guard: not inside a git repository; nothing to check", file=sys.stderr
         )
         return 0
     try:
-        config = load_config(args.config)
-        options = config.options(NAME, Options)
-        updates, remote = push_input(args, root, os.environ)
-    except (UsageError, PushInputError) as exc:
-        print(f"mlwarden-branch-guard: {exc}", file=sys.stderr)
-        return 2
+        try:
+            config = load_config(args.config)
+            options = config.options(NAME, Options)
+            updates, remote = push_input(args, repo, os.environ)
+        except (UsageError, PushInputError) as exc:
+            print(f"mlwarden-branch-guard: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if updates is None:
+            skip = in_ci(os.environ) or manual_pre_commit_run(os.environ)
+            findings = () if skip else check_commit(repo, options)
+        else:
+            findings = check_push(repo, updates, options)
+        disabled = {rule_id.upper() for rule_id in config.disable}
+        shown = [
+            f for f in findings if f.rule_id not in disabled and f.severity >= config.min_severity
+        ]
+        for finding in shown:
+            print(format_finding(finding))
+        status = EXIT_FINDINGS if shown else EXIT_CLEAN
+        if updates and options.scan_pushed and not args.no_scan:
+            ranges = pushscan.push_ranges(repo, updates, remote)
+            status = max(status, _scan_pushed(ranges, options.scan_hooks, args.config))
+        return status
+    finally:
+        repo.close()
 
-    if updates is None:
-        skip = in_ci(os.environ) or manual_pre_commit_run(os.environ)
-        findings = () if skip else check_commit(root, options)
-    else:
-        findings = check_push(root, updates, options)
-    disabled = {rule_id.upper() for rule_id in config.disable}
-    shown = [f for f in findings if f.rule_id not in disabled and f.severity >= config.min_severity]
-    for finding in shown:
-        print(format_finding(finding))
-    status = 1 if shown else 0
 
-    if updates and options.scan_pushed and not args.no_scan:
-        hooks = pushscan.available_hooks(options)
-        ranges = pushscan.push_ranges(root, updates, remote)
-        if hooks and ranges:
-            status = max(status, pushscan.scan_ranges(root, ranges, hooks, args.config))
-    return status
+def _scan_pushed(ranges: Sequence[str], hooks: Sequence[str], config: str | None) -> int:
+    """Judge what each pushed range adds; the worst exit code."""
+    from mlwarden.core.hooks import hook_names
+    from mlwarden.core.runner import ScanRequest, run_scan
+
+    known = tuple(h for h in hooks if h in hook_names())
+    worst = EXIT_CLEAN
+    for rng in ranges if known else ():
+        try:
+            report = run_scan(ScanRequest(hooks=known, commits=rng, config=config))
+        except UsageError as exc:
+            print(f"mlwarden-branch-guard: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        write_report(report, "text", None)
+        if report.failing:
+            print(
+                f"mlwarden: pushed commits {rng} failed the {'/'.join(known)} scan: rewrite "
+                "those commits before pushing (`git rebase -i`); a later commit that deletes "
+                "the file or the secret leaves it in history",
+                file=sys.stderr,
+            )
+            worst = EXIT_FINDINGS
+    return worst
 
 
 ENTRYPOINTS: dict[str, Callable[[Sequence[str] | None], int]] = {

@@ -10,14 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mlwarden.checks.secrets.baseline import import_detect_secrets, read_entries, write_entries
 from mlwarden.core.errors import UsageError
-
-if TYPE_CHECKING:
-    from mlwarden.checks.secrets import Options as SecretsOptions
-    from mlwarden.core.config import Config
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.action == "create" and target.exists() and not args.force:
         raise UsageError(f"{target} exists; use `mlwarden baseline update` or `create --force`")
     old = read_entries(target) if args.action == "update" else []
-    scanned, current = _scan(config, options, args.paths)
+    scanned, current = _scan(args.paths, args.config)
     by_key = {(e["path"], e["hash"]): e for e in old}
     entries: list[dict[str, Any]] = []
     for entry in current:
@@ -95,34 +91,30 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _scan(
-    config: Config, options: SecretsOptions, paths: Sequence[str]
+    paths: Sequence[str], config: str | None
 ) -> tuple[frozenset[str] | None, list[dict[str, Any]]]:
-    """Scan the files `mlwarden scan --hook secrets` would (same exclude rules).
+    """Scan the files `mlwarden scan --hook secrets` would (same config, same excludes).
 
-    Returns the root-relative paths scanned (None: every tracked file) and one entry per
-    secret found, with its SHA-1 too so an imported detect-secrets entry can be matched.
+    Returns the root-relative paths scanned (None: the whole repository) and one entry
+    per secret found, with its SHA-1 too so an imported detect-secrets entry can match.
     """
     from mlwarden.checks.secrets import NAME, detect
-    from mlwarden.checks.secrets.report import root_relative
-    from mlwarden.core.files import is_excluded
-    from mlwarden.core.hooks import ScanContext
-    from mlwarden.core.runner import collect_files
+    from mlwarden.core.runner import ScanRequest, hook_inputs
 
-    files = collect_files(paths, config, Path.cwd())
-    hook_patterns = config.hook_exclude.get(NAME, ())
-    files = tuple(f for f in files if not is_excluded(f, hook_patterns))
-    ctx = ScanContext(root=config.root, files=files, config=config)
-    detections, errors = detect(ctx, options)
-    for error in errors:
-        print(f"{error.path}: {error.message}", file=sys.stderr)
-    current = [
-        {
-            "path": d.baseline_path,
-            "rule_id": d.finding.rule_id,
-            "hash": f"sha256:{d.sha256}",
-            "sha1": f"sha1:{d.sha1}",
-        }
-        for d in detections
-    ]
-    scanned = frozenset(root_relative(f, config.root) for f in files) if paths else None
-    return scanned, current
+    request = ScanRequest(hooks=(NAME,), paths=tuple(paths), config=config)
+    current: list[dict[str, Any]] = []
+    scanned: set[str] = set()
+    with hook_inputs(NAME, request) as groups:
+        for ctx, sources in groups:
+            detections, _ = detect(sources, ctx)
+            scanned.update(s.path for s in sources)
+            current.extend(
+                {
+                    "path": d.baseline_path,
+                    "rule_id": d.finding.rule_id,
+                    "hash": f"sha256:{d.sha256}",
+                    "sha1": f"sha1:{d.sha1}",
+                }
+                for d in detections
+            )
+    return (frozenset(scanned) if paths else None), current

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from mlwarden.core import failclosed
 from mlwarden.core.hooks import hook_names, load_hook
 from mlwarden.core.rules import Rule, index_rules
-from mlwarden.core.suppression import CORE_RULES
+from mlwarden.core.suppression import UNUSED_SUPPRESSION
 
 
 def rules_of(hooks: Iterable[str]) -> tuple[Rule, ...]:
@@ -19,6 +20,9 @@ def rules_of(hooks: Iterable[str]) -> tuple[Rule, ...]:
 def all_rules() -> Mapping[str, Rule]:
     """Core rules first, then each hook's in registry order; ids are unique."""
     return index_rules((*CORE_RULES, *rules_of(hook_names())))
+
+
+CORE_RULES: tuple[Rule, ...] = (UNUSED_SUPPRESSION, *failclosed.RULES)
 
 
 def find_rule(rule_id: str) -> Rule | None:

@@ -1,45 +1,67 @@
-"""`[tool.mlwarden]` loader: TOML -> frozen `Config`; unknown keys are errors.
+"""`[tool.mlwarden]` of the scanned repository -> frozen `Config`; unknown keys are errors.
 
-Looked up in this order: `--config PATH`; else the nearest `.mlwarden.toml` or
-`pyproject.toml` with a `[tool.mlwarden]` table, walking up from the working directory
-to the git root. Every hook's table `[tool.mlwarden.<hook>]` is parsed by the same
-dataclass-driven code, so a typo is always a one-line error naming the key.
+Config belongs to the scanned repository, never to the working directory: each file is
+judged under the nearest `.mlwarden.toml` or `pyproject.toml` with a `[tool.mlwarden]`
+table between its folder and the repository root (a monorepo's projects each keep
+theirs). `exclude` is inherited downwards: a folder a parent config excludes stays
+excluded even when a nested project has a config of its own. `--config PATH` replaces
+discovery for every file.
+
+A change to mlwarden's own configuration is judged under the configuration before the
+change (`guard_config_files`): the files that configure mlwarden are judged with the
+base snapshot's config (HEAD's, or a pushed range's base), so no commit can exclude,
+disable or filter the review of its own weakening (config-guard's CFG014).
+
+Every hook's table `[tool.mlwarden.<hook>]` is parsed by the same dataclass-driven
+code, so a typo is always a one-line error naming the key.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
+import fnmatch
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
+from mlwarden.core import toml
 from mlwarden.core.errors import UsageError
 from mlwarden.core.findings import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.9/3.10 only
-    import tomli as tomllib
 
 T = TypeVar("T")
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+CONFIG_FILES = (".mlwarden.toml", "pyproject.toml")
+# Files whose findings are judged under the config before the change.
+GUARD_CONFIG_NAMES = frozenset({".mlwarden.toml", "pyproject.toml", ".pre-commit-config.yaml"})
+ERROR_POLICIES = ("fail", "warn")
+LFS_POLICIES = ("require", "skip-missing")
 
 
 @dataclass(frozen=True)
 class Config:
+    """One `[tool.mlwarden]` table. `root` is the folder of the file that holds it (the
+    repository root for the defaults); `folder` is that folder relative to the
+    repository root, "" at the top; patterns are relative to it."""
+
     root: Path
     source: Path | None = None
+    folder: str = ""
     exclude: tuple[str, ...] = ()
     disable: frozenset[str] = frozenset()
     min_severity: Severity = Severity.LOW
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    # "warn": what could not be judged is reported but does not fail the run.
+    errors: str = "fail"
+    # "skip-missing": LFS pointers whose object is not fetched pass (CI without `lfs: true`).
+    lfs: str = "require"
     hook_exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     hook_options: Mapping[str, Any] = field(default_factory=dict)
+    # The raw table, kept to compare a change against (see `weakenings`).
+    table: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def options(self, hook: str, options_type: type[T]) -> T:
         """The hook's parsed options, or its defaults when the table is absent."""
@@ -50,108 +72,259 @@ class Config:
             raise TypeError(f"options for {hook} are {type(value).__name__}")
         return value
 
+    def relative(self, path: str) -> str | None:
+        """A repository-relative path as this config's patterns see it (None: not below)."""
+        if not self.folder:
+            return path
+        prefix = self.folder + "/"
+        return path[len(prefix) :] if path.startswith(prefix) else None
 
-def find_git_root(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
+    def excludes(self, path: str, hook: str | None = None) -> str | None:
+        """The pattern of this config that excludes `path` (for `hook`), or None."""
+        relative = self.relative(path)
+        if relative is None:
+            return None
+        patterns = self.hook_exclude.get(hook, ()) if hook else self.exclude
+        return matching_pattern(relative, patterns)
+
+
+def matching_pattern(path: str, patterns: typing.Sequence[str]) -> str | None:
+    """Git-like globs: `*.ipynb`, `tests/fixtures/**`, `docs/` (a folder and below),
+    `**` (everything). Returns the first pattern that matches."""
+    posix = PurePosixPath(path).as_posix().removeprefix("./")
+    parts = posix.split("/")
+    for pattern in patterns:
+        pat = pattern.rstrip("/")
+        if pat in ("**", "*", "**/*"):
+            return pattern
+        if pattern.endswith("/") or pattern.endswith("/**"):
+            folder = pat[:-3] if pat.endswith("/**") else pat
+            if (
+                posix == folder
+                or posix.startswith(folder + "/")
+                or fnmatch.fnmatch(posix, folder + "/*")
+            ):
+                return pattern
+            continue
+        if "/" in pat:
+            if fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(posix, pat + "/*"):
+                return pattern
+        elif any(fnmatch.fnmatch(part, pat) for part in parts):
+            return pattern
     return None
 
 
-def find_config_file(start: Path) -> Path | None:
-    """The nearest file that configures mlwarden, not looking above the git root."""
-    stop = find_git_root(start)
-    for folder in (start, *start.parents):
-        dotfile = folder / ".mlwarden.toml"
-        if dotfile.is_file():
-            return dotfile
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_mlwarden_table(pyproject):
-            return pyproject
-        if stop is None or folder == stop:
-            break
+def is_guard_config(path: str) -> bool:
+    return PurePosixPath(path).name in GUARD_CONFIG_NAMES
+
+
+# --- discovery ----------------------------------------------------------------------------
+
+
+Reader = Callable[[str], "bytes | None"]
+
+
+class ConfigResolver:
+    """The config of every file of one snapshot (and of its base, for guard configs).
+
+    `read` reads a repository-relative file of the snapshot being judged; `read_base`
+    the same file before the change (None: there is no before, e.g. a first commit).
+    """
+
+    def __init__(
+        self,
+        repo_root: Path,
+        read: Reader,
+        read_base: Reader | None = None,
+        explicit: Path | None = None,
+        display: Callable[[str], str] | None = None,
+    ) -> None:
+        self.repo_root = repo_root
+        self._read = read
+        self._read_base = read_base
+        self._display = display or (lambda path: path)
+        self._explicit = _load_explicit(explicit, repo_root) if explicit else None
+        self._levels: dict[tuple[bool, str], Config | None] = {}
+        # One object for the defaults: files that share a config are judged in one call.
+        self._defaults = Config(root=repo_root)
+
+    def _level(self, folder: str, base: bool) -> Config | None:
+        """The config declared in `folder` itself (of the base snapshot when `base`)."""
+        key = (base, folder)
+        if key not in self._levels:
+            self._levels[key] = self._load_level(folder, base)
+        return self._levels[key]
+
+    def _load_level(self, folder: str, base: bool) -> Config | None:
+        read = self._read_base if base else self._read
+        if read is None:
+            return None
+        for name in CONFIG_FILES:
+            path = f"{folder}/{name}" if folder else name
+            raw = read(path)
+            if raw is None:
+                continue
+            text = raw.decode("utf-8", "replace")
+            if name == "pyproject.toml" and "mlwarden" not in text:
+                continue
+            where = self._display(path) + (" (before this change)" if base else "")
+            try:
+                document = toml.loads(text)
+                table = toml.mlwarden_table(name, document)
+            except toml.TomlError as exc:
+                if base:
+                    return None  # a broken old config cannot be the yardstick; use the new
+                if name == "pyproject.toml" and "[tool.mlwarden" not in text:
+                    continue  # not ours: the pins hook reports a broken pyproject.toml
+                raise UsageError(f"{where}: {exc}") from None
+            if table is None:
+                if name == ".mlwarden.toml":
+                    raise UsageError(f"{where}: [tool.mlwarden] must be a table")
+                continue
+            root = self.repo_root / folder if folder else self.repo_root
+            # `.mlwarden.toml` may hold the keys at its top level: name them as written.
+            prefix = "" if name == ".mlwarden.toml" and "tool" not in document else "tool.mlwarden"
+            return parse_config(table, root=root, source=Path(where), folder=folder, prefix=prefix)
+        return None
+
+    def chain(self, path: str, *, base: bool = False) -> tuple[Config, ...]:
+        """The configs that govern `path`, outermost first."""
+        if self._explicit is not None:
+            return (self._explicit,)
+        found = [
+            config for folder in _folders(path) if (config := self._level(folder, base)) is not None
+        ]
+        return tuple(found)
+
+    def for_path(self, path: str, *, base: bool = False) -> Config:
+        """The config a file is judged under: the nearest, or the defaults."""
+        chain = self.chain(path, base=base)
+        return chain[-1] if chain else self._defaults
+
+    def judging(self, path: str) -> tuple[Config, tuple[Config, ...]]:
+        """(the config to judge `path` with, the chain whose excludes apply).
+
+        The files that configure mlwarden are judged under the base snapshot's config:
+        their change cannot exclude, disable or filter its own review."""
+        if is_guard_config(path) and self._read_base is not None and self._explicit is None:
+            chain = self.chain(path, base=True)
+            return (chain[-1] if chain else self._defaults), chain
+        chain = self.chain(path)
+        return (chain[-1] if chain else self._defaults), chain
+
+
+def _folders(path: str) -> Iterator[str]:
+    """ "", "a", "a/b" for "a/b/c.py": the folders from the root down to the file's."""
+    parts = PurePosixPath(path).parts[:-1]
+    yield ""
+    for i in range(1, len(parts) + 1):
+        yield "/".join(parts[:i])
+
+
+def excluded_by(chain: typing.Sequence[Config], path: str, hook: str | None = None) -> str | None:
+    """Why `path` is excluded (for `hook`, when given): "<config>: <pattern>", or None."""
+    for config in chain:
+        pattern = config.excludes(path, hook)
+        if pattern is not None:
+            return f"{config.source or 'config'}: {pattern!r}"
     return None
 
 
-def _has_mlwarden_table(pyproject: Path) -> bool:
+def _load_explicit(path: Path, repo_root: Path) -> Config:
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        return False
-    except tomllib.TOMLDecodeError:
-        # A broken pyproject.toml is our error only when it meant to configure us;
-        # otherwise the pins hook reports it when it scans the file.
-        return "[tool.mlwarden" in text
-    tool = data.get("tool")
-    return isinstance(tool, dict) and "mlwarden" in tool
-
-
-def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
-    cwd = cwd or Path.cwd()
-    root = find_git_root(cwd) or cwd
-    path = Path(explicit) if explicit else find_config_file(cwd)
-    if path is None:
-        return Config(root=root)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{path}: config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read config: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
-    except RecursionError:
-        raise UsageError(f"{path}: invalid TOML: nested too deeply") from None
-    if path.name == "pyproject.toml":
-        tool = data.get("tool", {})
-        table = tool.get("mlwarden", {}) if isinstance(tool, dict) else {}
-        prefix = "tool.mlwarden"
-    else:
-        table = data.get("tool", {}).get("mlwarden", data) if "tool" in data else data
-        prefix = "tool.mlwarden" if "tool" in data else ""
-    if not isinstance(table, dict):
-        raise UsageError(f"{path}: [{prefix}] must be a table")
-    return parse_config(table, root=root, source=path, prefix=prefix)
+    try:
+        table = toml.mlwarden_table(path.name, toml.loads(text))
+    except toml.TomlError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    # Like a discovered one, an explicit config's patterns are relative to its folder.
+    folder = path.parent
+    try:
+        relative = folder.relative_to(repo_root).as_posix()
+    except ValueError:
+        relative, folder = "", repo_root
+    relative = "" if relative == "." else relative
+    if table is None:
+        return Config(root=folder, source=path, folder=relative)
+    return parse_config(table, root=folder, source=path, folder=relative)
+
+
+def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
+    """The config that governs the working directory itself (used by commands that
+    judge no files: branch-guard, baseline's output path). Scans resolve per file."""
+    from mlwarden.core.git import Repository
+
+    cwd = (cwd or Path.cwd()).resolve()
+    repo = Repository.find(cwd)
+    root = repo.root if repo is not None else cwd
+    if repo is not None:
+        repo.close()
+    resolver = ConfigResolver(
+        root, _disk_reader(root), explicit=Path(explicit) if explicit else None
+    )
+    try:
+        relative = cwd.relative_to(root).as_posix()
+    except ValueError:
+        relative = "."
+    return resolver.for_path(f"{relative}/x" if relative != "." else "x")
+
+
+def _disk_reader(root: Path) -> Reader:
+    def read(path: str) -> bytes | None:
+        target = root / path
+        try:
+            return target.read_bytes() if target.is_file() else None
+        except OSError:
+            return None
+
+    return read
 
 
 def parse_config(
-    table: Mapping[str, Any], *, root: Path, source: Path | None = None, prefix: str = ""
+    table: Mapping[str, Any],
+    *,
+    root: Path,
+    source: Path | None = None,
+    folder: str = "",
+    prefix: str = "tool.mlwarden",
 ) -> Config:
     from mlwarden.core.hooks import hook_names, load_hook
 
-    where = source.name if source else "config"
+    where = str(source) if source else "config"
 
     def key_name(key: str) -> str:
         return f"{prefix}.{key}" if prefix else key
 
     known_hooks = set(hook_names())
-    exclude: tuple[str, ...] = ()
-    disable: frozenset[str] = frozenset()
-    min_severity = Severity.LOW
-    max_file_size = DEFAULT_MAX_FILE_SIZE
+    values: dict[str, Any] = {}
     hook_exclude: dict[str, tuple[str, ...]] = {}
     hook_options: dict[str, Any] = {}
     for key, value in table.items():
         name = key_name(key)
         if key == "exclude":
-            exclude = _string_tuple(value, where, name)
+            values["exclude"] = _string_tuple(value, where, name)
         elif key == "disable":
-            disable = frozenset(_string_tuple(value, where, name))
+            values["disable"] = frozenset(_string_tuple(value, where, name))
         elif key == "min-severity":
             if not isinstance(value, str):
                 raise UsageError(f"{where}: {name} must be a string")
             try:
-                min_severity = Severity.parse(value)
+                values["min_severity"] = Severity.parse(value)
             except ValueError as exc:
                 raise UsageError(f"{where}: {name}: {exc}") from None
         elif key == "max-file-size":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise UsageError(f"{where}: {name} must be a positive integer (bytes)")
-            max_file_size = value
+            values["max_file_size"] = value
+        elif key in ("errors", "lfs"):
+            choices = ERROR_POLICIES if key == "errors" else LFS_POLICIES
+            if value not in choices:
+                raise UsageError(f"{where}: {name} must be one of {', '.join(choices)}")
+            values[key] = value
         elif key in known_hooks:
             if not isinstance(value, dict):
                 raise UsageError(f"{where}: [{name}] must be a table")
@@ -166,12 +339,11 @@ def parse_config(
     return Config(
         root=root,
         source=source,
-        exclude=exclude,
-        disable=disable,
-        min_severity=min_severity,
-        max_file_size=max_file_size,
+        folder=folder,
         hook_exclude=hook_exclude,
         hook_options=hook_options,
+        table=dict(table),
+        **values,
     )
 
 
@@ -236,3 +408,49 @@ def _string_tuple(value: Any, where: str, name: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise UsageError(f"{where}: {name} must be a list of strings")
     return tuple(value)
+
+
+# --- what a change to the config loosens -----------------------------------------------------
+
+_SEVERITIES = ("info", "low", "medium", "high", "critical")
+GLOBAL_KEYS = frozenset({"exclude", "disable", "min-severity", "max-file-size", "errors", "lfs"})
+
+
+def _as_set(value: object) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, list):
+        return {str(v) for v in value}
+    return set()
+
+
+def _rank(value: object) -> int:
+    text = value.lower() if isinstance(value, str) else ""
+    return _SEVERITIES.index(text) if text in _SEVERITIES else 1
+
+
+def weakenings(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(key to point at, what changed) for each change that can only let more through.
+
+    `old` is `{}` for a repository that had no config (the defaults). Any change to a
+    hook's table counts: an option can loosen a hook in ways only its hook knows. A lower
+    `max-file-size` is not a weakening: a file over it fails closed (MLW003)."""
+    added = sorted(_as_set(new.get("disable")) - _as_set(old.get("disable")))
+    if added:
+        yield "disable", f"disables {', '.join(added)}"
+    excluded = sorted(_as_set(new.get("exclude")) - _as_set(old.get("exclude")))
+    if excluded:
+        yield "exclude", f"excludes {', '.join(excluded)}"
+    if _rank(new.get("min-severity")) > _rank(old.get("min-severity")):
+        yield "min-severity", f"raises min-severity to {new.get('min-severity')}"
+    for key, loose in (("errors", "warn"), ("lfs", "skip-missing")):
+        if new.get(key) == loose and old.get(key) != loose:
+            yield key, f"sets {key} = {loose!r}"
+    for hook in sorted(set(new) - GLOBAL_KEYS):
+        before, after = old.get(hook), new.get(hook)
+        if not isinstance(after, dict):
+            continue
+        before = before if isinstance(before, dict) else {}
+        changed = sorted(k for k in after if after.get(k) != before.get(k))
+        if changed:
+            yield hook, f"changes {', '.join(f'{hook}.{k}' for k in changed)}"

@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlwarden.core.rules import Rule
 
 
 class Severity(enum.IntEnum):
@@ -49,10 +53,13 @@ class Confidence(enum.IntEnum):
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """Where a finding is: a POSIX path relative to the working directory, 1-based positions.
+    """Where a finding is, 1-based.
 
-    `commit` is set when the finding comes from a commit in a pushed range rather than
-    the working tree; `member` names the entry inside a container (zip member, notebook cell).
+    `path` is POSIX and relative to the working directory: what reports print and editors
+    open. `repo_path` is the same file relative to its repository root: its identity in
+    every mode (fingerprints, baselines, SARIF). `commit` is set when the finding comes
+    from a commit of a range rather than the work tree; `member` names the entry inside a
+    container (zip member, notebook cell).
     """
 
     path: str
@@ -62,6 +69,11 @@ class Location:
     end_column: int | None = None
     commit: str | None = None
     member: str | None = None
+    repo_path: str = ""
+
+    @property
+    def identity_path(self) -> str:
+        return self.repo_path or self.path
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,9 @@ class ScanError:
 class HookResult:
     findings: tuple[Finding, ...] = ()
     errors: tuple[ScanError, ...] = ()
+    # Rules a hook reported that the registry does not declare (maintainers' own semgrep
+    # rules): the reports need their metadata too.
+    rules: tuple[Rule, ...] = ()
 
 
 def make_fingerprint(rule_id: str, path: str, *identity: str) -> str:

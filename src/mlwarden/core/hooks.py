@@ -4,7 +4,8 @@ Each hook is one package under `mlwarden.checks` whose `__init__` declares `HOOK
 `Hook`: its name (also its `[tool.mlwarden.<name>]` table), its options (a frozen
 dataclass; field `allow_globals` is spelt `allow-globals` in TOML), its rules and its
 `run`. The runner is the only caller of `run`: it hands the hook the files to judge and
-takes its findings, so a hook never walks folders, runs git or reads config itself.
+takes its findings, so a hook never walks folders, runs git or reads config itself:
+`run(sources, ctx)` gets the files to judge (`core.sources.Source`) and its options.
 
 Hook packages import their engines (semgrep, bandit) inside `run`, so loading the
 registry stays cheap: `mlwarden --version` must not pay for them.
@@ -13,7 +14,7 @@ registry stays cheap: `mlwarden --version` must not pay for them.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from mlwarden.core.rules import Rule
 
 if TYPE_CHECKING:
     from mlwarden.core.config import Config
+    from mlwarden.core.sources import Source
 
 # Order is the order of `mlwarden rules` and of a default `mlwarden scan`.
 HOOK_MODULES: Mapping[str, str] = {
@@ -37,18 +39,18 @@ HOOK_MODULES: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
-class ScanContext:
-    """What a hook is asked to look at.
+class HookContext:
+    """What a hook is told besides the files: its options and the config they come from.
 
-    `files` are POSIX paths relative to the working directory, already expanded from
-    directories and filtered by `exclude`. `root` is the repository (or working) root.
-    `commits` is a `FROM..TO` range for hooks that can scan pushed commits.
+    `root` is the repository (or scanned folder) the files belong to. `companions` are
+    every hook of this run, so a hook may skip work another one owns (the runner drops
+    findings of a rule that a companion's rule declares as its equivalent either way).
     """
 
-    root: Path
-    files: tuple[str, ...]
+    options: Any
     config: Config
-    commits: str | None = None
+    root: Path
+    companions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Hook:
     name: str
     options: type[Any]
     rules: Callable[[], tuple[Rule, ...]]
-    run: Callable[[ScanContext, Any], HookResult]
+    run: Callable[[Sequence[Source], HookContext], HookResult]
     # branch-guard judges git state, not files: it runs only when named explicitly.
     judges_files: bool = True
 

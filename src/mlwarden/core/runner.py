@@ -1,45 +1,49 @@
-"""Runs hooks over one shared file list and applies what every hook shares.
+"""Runs hooks over the files of a scan and applies what every hook shares.
 
-Hooks return raw findings; here they are filtered by `disable`, per-hook `exclude` and
-inline suppressions, de-duplicated across semgrep and bandit, and sorted. Hooks that do
-not depend on each other run concurrently: semgrep is a subprocess, so the Python hooks
-overlap with it.
+The one place that decides a verdict: `modes.gather` turns the way in (paths, a folder,
+`--staged`, `--commits`, a push) into `Source`s; here each file is matched with the
+config of the repository it lives in, excluded files are dropped, hooks judge the rest
+(each group of files that shares a config in one call), and their findings are filtered
+by `disable`, inline suppressions, rule ownership between hooks and, for commits, the
+lines each commit added. One file's failure stays that file's error; whatever could not
+be judged fails the run unless the config says `errors = "warn"`.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlwarden.core.config import Config
+from mlwarden.core import failclosed
+from mlwarden.core.config import Config, ConfigResolver, excluded_by
 from mlwarden.core.errors import UsageError
-from mlwarden.core.files import Skipped, git_tracked_files, is_excluded, read_text, to_posix, walk
-from mlwarden.core.findings import Finding, Location, ScanError, Severity, make_fingerprint
-from mlwarden.core.hooks import ScanContext, load_hook
+from mlwarden.core.findings import Finding, HookResult, ScanError
+from mlwarden.core.hooks import Hook, HookContext, load_hook
+from mlwarden.core.modes import Blocked, Gathered, gather
 from mlwarden.core.rules import Rule
-from mlwarden.core.suppression import (
-    UNUSED_SUPPRESSION,
-    Suppression,
-    parse_suppressions,
-    suppression_for,
-)
+from mlwarden.core.sources import Skipped, Source, Unreadable
+from mlwarden.core.suppression import SuppressionIndex, unused_suppressions
 
-# (event, hook, file count): events are "files" (the shared walk is done), "start", "done".
+# (event, hook, file count): events are "files" (the files are known), "start", "done".
 ProgressCallback = Callable[[str, str, int], None]
 
 
 @dataclass(frozen=True)
 class ScanRequest:
     hooks: tuple[str, ...]
-    paths: tuple[str, ...]
-    config: Config
+    paths: tuple[str, ...] = ()
     commits: str | None = None
+    staged: bool = False
+    config: str | None = None
     report_unused_ignores: bool = False
+    # Every hook judging these files in this run (under pre-commit: the repo's configured
+    # mlwarden hooks); None means `hooks`.
+    companions: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,248 +62,326 @@ class ScanReport:
     seconds: float
     timings: tuple[HookTiming, ...] = ()
     failed_hooks: tuple[str, ...] = field(default=())
+    # Findings at or above their config's min-severity, and errors the config does not
+    # downgrade: what makes the exit code 1.
+    failing_findings: int = 0
+    failing_errors: int = 0
+    notices: tuple[str, ...] = ()
+    extra_rules: tuple[Rule, ...] = ()
 
-    def failing(self, min_severity: Severity) -> bool:
-        return bool(self.failed_hooks) or any(f.severity >= min_severity for f in self.findings)
-
-
-def collect_files(
-    paths: Sequence[str], config: Config, cwd: Path, commits: str | None = None
-) -> tuple[str, ...]:
-    """The files to scan: the given paths (directories walked), or every tracked file."""
-    if paths:
-        candidates = list(walk(paths))
-    elif commits:
-        # a pushed range is judged by its commits alone, not by the work tree
-        return ()
-    elif (config.root / ".git").exists():
-        # a tracked file deleted in the work tree is not there to scan
-        candidates = [p for p in git_tracked_files(cwd) if os.path.lexists(cwd / p)]
-    else:
-        candidates = list(walk(["."]))
-    root_prefix = _prefix_from_root(config.root, cwd)
-    kept = [
-        path
-        for path in dict.fromkeys(to_posix(p) for p in candidates)
-        if not is_excluded(root_prefix + path, config.exclude)
-        and not is_excluded(path, config.exclude)
-    ]
-    return tuple(kept)
+    @property
+    def failing(self) -> bool:
+        return bool(self.failing_findings or self.failing_errors or self.failed_hooks)
 
 
-def _prefix_from_root(root: Path, cwd: Path) -> str:
-    try:
-        relative = cwd.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return ""
-    return "" if relative == "." else relative + "/"
+@dataclass
+class _Judged:
+    """A source ready for the hooks: its config and the configs whose excludes apply."""
+
+    source: Source
+    config: Config
+    chain: tuple[Config, ...]
 
 
 def run_scan(
     request: ScanRequest, cwd: Path | None = None, progress: ProgressCallback | None = None
 ) -> ScanReport:
     started = time.perf_counter()
-    cwd = cwd or Path.cwd()
-    modules = {name: load_hook(name) for name in request.hooks}
-    files = collect_files(request.paths, request.config, cwd, request.commits)
-    if progress:
-        progress("files", "", len(files))
+    cwd = Path(os.path.abspath(cwd or Path.cwd()))
+    hooks = {name: load_hook(name) for name in request.hooks}
+    gathered = gather(
+        paths=request.paths,
+        cwd=cwd,
+        staged=request.staged,
+        commits=request.commits,
+        config=request.config,
+    )
+    try:
+        return _judge(request, hooks, gathered, cwd, started, progress)
+    finally:
+        gathered.close()
 
-    def run_one(name: str) -> tuple[str, list[Finding], list[ScanError], float, bool]:
-        module = modules[name]
-        hook_files = tuple(
-            f for f in files if not is_excluded(f, request.config.hook_exclude.get(name, ()))
-        )
-        context = ScanContext(
-            root=request.config.root,
-            files=hook_files,
-            config=request.config,
-            commits=request.commits,
-        )
-        options = request.config.options(name, module.options)
+
+def _judge(
+    request: ScanRequest,
+    hooks: Mapping[str, Hook],
+    gathered: Gathered,
+    cwd: Path,
+    started: float,
+    progress: ProgressCallback | None,
+) -> ScanReport:
+    judged, excluded, findings, errors = _select(gathered, cwd, request.config)
+    notices = []
+    if not judged and not findings and any(h.judges_files for h in hooks.values()):
+        notices.append(_nothing_judged(gathered, excluded))
+    if progress:
+        progress("files", "", len(judged))
+    companions = request.companions if request.companions is not None else frozenset(hooks)
+    owned = _owned_elsewhere(hooks, companions)
+
+    def run_one(name: str) -> tuple[str, HookResult, float, bool]:
+        hook = hooks[name]
+        begun = time.perf_counter()
+        groups = _groups(name, judged) if hook.judges_files else _roots(gathered, cwd, request)
         if progress:
-            progress("start", name, len(hook_files))
-        hook_started = time.perf_counter()
+            progress("start", name, sum(len(g[2]) for g in groups))
+        crashed = False
+        results: list[HookResult] = []
         try:
-            result = module.run(context, options)
+            for config, root, sources in groups:
+                if hook.judges_files and not sources:
+                    continue
+                ctx = HookContext(
+                    options=config.options(name, hook.options),
+                    config=config,
+                    root=root,
+                    companions=companions,
+                )
+                results.append(_isolated(hook, sources, ctx))
         except UsageError:
             raise
-        except Exception as exc:  # a hook bug must fail the run loudly, not pass silently
-            message = f"hook crashed: {type(exc).__name__}: {exc}"
-            return (
-                name,
-                [],
-                [ScanError("", message, name)],
-                time.perf_counter() - hook_started,
-                True,
-            )
+        except Exception as exc:  # a hook bug outside any file: fail loudly, never pass
+            crashed = True
+            results.append(HookResult(errors=(ScanError("", f"hook crashed: {exc!r}", name),)))
         finally:
             if progress:
-                progress("done", name, len(hook_files))
-        return (
-            name,
-            list(result.findings),
-            list(result.errors),
-            time.perf_counter() - hook_started,
-            False,
+                progress("done", name, len(judged))
+        merged = HookResult(
+            tuple(f for r in results for f in r.findings),
+            tuple(e for r in results for e in r.errors),
+            tuple({rule.id: rule for r in results for rule in r.rules}.values()),
         )
+        return name, merged, time.perf_counter() - begun, crashed
 
-    workers = max(1, min(len(request.hooks), os.cpu_count() or 1))
+    workers = max(1, min(len(hooks), os.cpu_count() or 1))
     if workers == 1:
-        outcomes = [run_one(name) for name in request.hooks]
+        outcomes = [run_one(name) for name in hooks]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(run_one, request.hooks))
+            outcomes = list(pool.map(run_one, hooks))
 
-    findings: list[Finding] = []
-    errors: list[ScanError] = []
     timings: list[HookTiming] = []
     failed: list[str] = []
-    for name, hook_findings, hook_errors, seconds, crashed in outcomes:
-        findings.extend(hook_findings)
-        errors.extend(hook_errors)
-        timings.append(HookTiming(name, seconds, len(hook_findings)))
+    extra_rules: dict[str, Rule] = {}
+    for name, result, seconds, crashed in outcomes:
+        extra_rules.update((rule.id, rule) for rule in result.rules)
+        findings.extend(f for f in result.findings if f.rule_id.upper() not in owned.get(name, ()))
+        errors.extend(result.errors)
+        timings.append(HookTiming(name, seconds, len(result.findings)))
         if crashed:
             failed.append(name)
 
-    rules = _rules_by_id(request.hooks)
-    findings = [f for f in findings if f.rule_id.upper() not in _upper(request.config.disable)]
-    # one read of each file's comments serves both the filtering and the unused report
-    suppressions = _SuppressionCache(request.config)
-    findings, used = _apply_suppressions(findings, suppressions)
-    findings = deduplicate(findings, rules)
+    by_key = {(j.source.path, j.source.commit): j for j in judged}
+    findings = _filter(findings, by_key, request, hooks)
+    suppressions = SuppressionIndex(s.source for s in judged)
+    findings, used = suppressions.apply(findings)
     if request.report_unused_ignores:
-        findings.extend(_unused_suppressions(files, suppressions, rules, used))
+        findings.extend(unused_suppressions(suppressions, _rules(hooks), used))
+    findings = sorted(set(findings), key=Finding.sort_key)
+    errors = sorted(set(errors))
     return ScanReport(
-        hooks=request.hooks,
-        findings=tuple(sorted(set(findings), key=Finding.sort_key)),
-        errors=tuple(sorted(set(errors))),
-        files_scanned=len(files),
+        hooks=tuple(hooks),
+        findings=tuple(findings),
+        errors=tuple(errors),
+        files_scanned=len(judged),
         seconds=time.perf_counter() - started,
         timings=tuple(timings),
         failed_hooks=tuple(failed),
+        failing_findings=sum(1 for f in findings if _fails(f, by_key, gathered)),
+        failing_errors=sum(1 for e in errors if _error_policy(e, gathered) == "fail"),
+        notices=tuple(notices),
+        extra_rules=tuple(extra_rules.values()),
     )
 
 
-def _upper(ids: Iterable[str]) -> frozenset[str]:
-    return frozenset(i.upper() for i in ids)
+@contextlib.contextmanager
+def hook_inputs(
+    hook: str, request: ScanRequest, cwd: Path | None = None
+) -> Iterator[list[tuple[HookContext, list[Source]]]]:
+    """What the runner would hand `hook` for `request`: each group of files with its
+    context. For commands that drive one hook themselves (`mlwarden baseline`)."""
+    cwd = Path(os.path.abspath(cwd or Path.cwd()))
+    spec = load_hook(hook)
+    gathered = gather(
+        paths=request.paths,
+        cwd=cwd,
+        staged=request.staged,
+        commits=request.commits,
+        config=request.config,
+    )
+    try:
+        judged = _select(gathered, cwd, request.config)[0]
+        yield [
+            (HookContext(config.options(hook, spec.options), config, root), sources)
+            for config, root, sources in _groups(hook, judged)
+        ]
+    finally:
+        gathered.close()
 
 
-def _rules_by_id(hooks: Sequence[str]) -> Mapping[str, Rule]:
-    by_id: dict[str, Rule] = {}
+def _select(
+    gathered: Gathered, cwd: Path, explicit: str | None
+) -> tuple[list[_Judged], list[str], list[Finding], list[ScanError]]:
+    """Match each file with its config and drop what the config excludes; blocked files
+    that are not excluded become fail-closed findings."""
+    judged: list[_Judged] = []
+    excluded: list[str] = []
+    findings: list[Finding] = []
+    errors: list[ScanError] = []
+    for source in gathered.sources:
+        config, chain = _resolver(gathered, source).judging(source.path)
+        reason = excluded_by(chain, source.path)
+        if reason is not None:
+            excluded.append(reason)
+            continue
+        if source.local_path is not None and not _readable(source.local_path):
+            findings.append(failclosed.unreadable(source, "permission denied"))
+            continue
+        judged.append(_Judged(source, config, chain))
+    for blocked in gathered.blocked:
+        config, chain = _resolver(gathered, blocked.source).judging(blocked.source.path)
+        if excluded_by(chain, blocked.source.path) is not None:
+            continue
+        finding = _blocked_finding(blocked, config)
+        if finding is not None:
+            findings.append(finding)
+    return judged, excluded, findings, errors
+
+
+def _blocked_finding(blocked: Blocked, config: Config) -> Finding | None:
+    if blocked.kind == "lfs":
+        if config.lfs == "skip-missing":
+            return None
+        return failclosed.lfs_missing(blocked.source, blocked.detail)
+    return failclosed.unreadable(blocked.source, blocked.detail)
+
+
+def _readable(path: Path) -> bool:
+    return os.access(path, os.R_OK)
+
+
+def _resolver(gathered: Gathered, source: Source) -> ConfigResolver:
+    resolver = gathered.resolvers.get(source.root)
+    if resolver is None:
+        raise UsageError(f"{source.display}: no configuration context")  # pragma: no cover
+    return resolver
+
+
+_Group = tuple[Config, Path, list[Source]]
+
+
+def _groups(hook: str, judged: Sequence[_Judged]) -> list[_Group]:
+    """The files a hook judges, grouped by repository and config (one call each)."""
+    groups: dict[tuple[Path, int], _Group] = {}
+    for item in judged:
+        if excluded_by(item.chain, item.source.path, hook) is not None:
+            continue
+        key = (item.source.root, id(item.config))
+        groups.setdefault(key, (item.config, item.source.root, []))[2].append(item.source)
+    return list(groups.values())
+
+
+def _roots(gathered: Gathered, cwd: Path, request: ScanRequest) -> list[_Group]:
+    """For hooks that judge git state, not files: each repository and its config."""
+    if not gathered.resolvers:
+        from mlwarden.core.config import load_config
+
+        return [(load_config(request.config, cwd), cwd, [])]
+    return [(r.for_path("x"), root, []) for root, r in gathered.resolvers.items()]
+
+
+def _isolated(hook: Hook, sources: Sequence[Source], ctx: HookContext) -> HookResult:
+    """Run a hook; when it fails, split the files in halves until the failing ones stand
+    alone: each becomes that file's error (or fail-closed finding), the rest are judged."""
+    try:
+        return hook.run(sources, ctx)
+    except UsageError:
+        raise
+    except Unreadable as exc:
+        if len(sources) == 1:
+            return HookResult(findings=(failclosed.unreadable(sources[0], str(exc), hook.name),))
+    except Skipped as exc:
+        if len(sources) == 1:
+            return HookResult(
+                errors=() if exc.quiet else (sources[0].error(hook.name, exc.reason),)
+            )
+    except Exception as exc:
+        if len(sources) == 1:
+            message = f"{hook.name} failed on this file ({type(exc).__name__}: {exc}); not judged"
+            return HookResult(errors=(sources[0].error(hook.name, message),))
+    if len(sources) <= 1:
+        return HookResult()
+    middle = len(sources) // 2
+    first = _isolated(hook, sources[:middle], ctx)
+    second = _isolated(hook, sources[middle:], ctx)
+    return HookResult(first.findings + second.findings, first.errors + second.errors)
+
+
+def _owned_elsewhere(hooks: Mapping[str, Hook], companions: frozenset[str]) -> dict[str, set[str]]:
+    """Rule ids a hook does not report because a companion hook's rule owns the check
+    (e.g. bandit's B614 when the semgrep hook, whose SG001 declares it, also runs)."""
+    owned: dict[str, set[str]] = {}
+    declared: dict[str, set[str]] = {}
+    for name in companions:
+        try:
+            rules = load_hook(name).rules()
+        except ValueError:
+            continue
+        declared[name] = {e.upper() for r in rules for e in r.equivalents}
     for name in hooks:
-        for rule in load_hook(name).rules():
-            by_id[rule.id.upper()] = rule
-    return by_id
+        owned[name] = {i for other, ids in declared.items() if other != name for i in ids}
+    return owned
 
 
-class _SuppressionCache:
-    def __init__(self, config: Config) -> None:
-        self._config = config
-        self._by_path: dict[str, tuple[Suppression, ...]] = {}
-
-    def get(self, path: str) -> tuple[Suppression, ...]:
-        if path not in self._by_path:
-            try:
-                text = read_text(path, max_bytes=self._config.max_file_size, root=self._config.root)
-                found = parse_suppressions(text.lines) if "mlwarden" in text.text else ()
-            except Skipped:
-                found = ()
-            self._by_path[path] = found
-        return self._by_path[path]
-
-
-def _apply_suppressions(
-    findings: list[Finding], cache: _SuppressionCache
-) -> tuple[list[Finding], set[tuple[str, int, str]]]:
-    """Drop findings silenced inline; return what each used suppression was used for."""
+def _filter(
+    findings: Iterable[Finding],
+    by_key: Mapping[tuple[str, str | None], _Judged],
+    request: ScanRequest,
+    hooks: Mapping[str, Hook],
+) -> list[Finding]:
     kept: list[Finding] = []
-    used: set[tuple[str, int, str]] = set()
     for finding in findings:
         loc = finding.location
-        if loc.commit is None and loc.path:
-            hit = suppression_for(cache.get(loc.path), loc.line, finding.rule_id)
-            if hit is not None:
-                used.add((loc.path, hit.line, finding.rule_id.upper()))
+        item = by_key.get((loc.identity_path, loc.commit))
+        if item is not None:
+            disabled = {d.upper() for d in item.config.disable}
+            if finding.rule_id.upper() in disabled:
                 continue
+            changed = item.source.changed_lines
+            if changed is not None and loc.line not in changed:
+                continue  # a commit is judged on what it added
         kept.append(finding)
-    return kept, used
+    return kept
 
 
-def deduplicate(findings: list[Finding], rules: Mapping[str, Rule]) -> list[Finding]:
-    """Show a risk reported by two hooks on the same line once.
-
-    The finding whose rule declares the other as an equivalent is the more specific one
-    (semgrep's ML rules name bandit's generic test ids), so it is kept, naming the other.
-    """
-    by_line: dict[tuple[str, int, str | None], list[Finding]] = {}
-    for finding in findings:
-        key = (finding.location.path, finding.location.line, finding.location.commit)
-        by_line.setdefault(key, []).append(finding)
-    result: list[Finding] = []
-    for group in by_line.values():
-        if len(group) == 1:
-            result.extend(group)
-            continue
-        dropped: dict[int, str] = {}
-        related: dict[int, list[str]] = {}
-        for i, keeper in enumerate(group):
-            rule = rules.get(keeper.rule_id.upper())
-            if rule is None or not rule.equivalents:
-                continue
-            equivalents = _upper(rule.equivalents)
-            for j, other in enumerate(group):
-                if (
-                    j != i
-                    and j not in dropped
-                    and i not in dropped
-                    and other.rule_id.upper() in equivalents
-                ):
-                    dropped[j] = keeper.rule_id
-                    related.setdefault(i, []).append(other.rule_id)
-        for i, finding in enumerate(group):
-            if i in dropped:
-                continue
-            if i in related:
-                finding = dataclasses.replace(
-                    finding,
-                    related_rule_ids=tuple(sorted({*finding.related_rule_ids, *related[i]})),
-                    message=f"{finding.message} (also {', '.join(sorted(related[i]))})",
-                )
-            result.append(finding)
-    return result
+def _fails(
+    finding: Finding, by_key: Mapping[tuple[str, str | None], _Judged], gathered: Gathered
+) -> bool:
+    loc = finding.location
+    item = by_key.get((loc.identity_path, loc.commit))
+    threshold = (
+        item.config.min_severity if item is not None else _default_config(gathered).min_severity
+    )
+    return finding.severity >= threshold
 
 
-def _unused_suppressions(
-    files: Sequence[str],
-    cache: _SuppressionCache,
-    rules: Mapping[str, Rule],
-    used: set[tuple[str, int, str]],
-) -> list[Finding]:
-    from mlwarden.core.catalog import all_rules
+def _error_policy(error: ScanError, gathered: Gathered) -> str:
+    return _default_config(gathered).errors
 
-    known = {rule_id.upper() for rule_id in all_rules()}
-    found: list[Finding] = []
-    for path in files:
-        for suppression in cache.get(path):
-            for rule_id in sorted(suppression.rule_ids):
-                if rule_id not in known:
-                    message = f"suppression names unknown rule {rule_id}; fix the id or remove it"
-                elif rule_id not in rules:
-                    continue  # its hook did not run, so we cannot tell whether it is used
-                elif (path, suppression.line, rule_id) in used:
-                    continue
-                else:
-                    message = f"unused suppression for {rule_id}; remove the comment"
-                found.append(
-                    Finding(
-                        rule_id=UNUSED_SUPPRESSION.id,
-                        message=message,
-                        location=Location(path, suppression.line, 1),
-                        severity=UNUSED_SUPPRESSION.severity,
-                        confidence=UNUSED_SUPPRESSION.confidence,
-                        fingerprint=make_fingerprint(UNUSED_SUPPRESSION.id, path, rule_id),
-                        hook="core",
-                    )
-                )
-    return found
+
+def _default_config(gathered: Gathered) -> Config:
+    for resolver in gathered.resolvers.values():
+        return resolver.for_path("x")
+    return Config(root=Path("."))
+
+
+def _rules(hooks: Mapping[str, Hook]) -> Mapping[str, Rule]:
+    return {rule.id.upper(): rule for hook in hooks.values() for rule in hook.rules()}
+
+
+def _nothing_judged(gathered: Gathered, excluded: Sequence[str]) -> str:
+    if excluded:
+        reasons = sorted(set(excluded))
+        shown = "; ".join(reasons[:3]) + (" …" if len(reasons) > 3 else "")
+        return f"no file was judged: all {len(excluded)} were excluded ({shown})"
+    return "no file was judged: nothing to scan here"

@@ -4,12 +4,13 @@ these fields, and the tests validate the output against the official schema."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from mlwarden import __version__
-from mlwarden.core.findings import Finding, ScanError, Severity
+from mlwarden.core.findings import Finding, Severity
 from mlwarden.core.rules import Rule
+from mlwarden.core.runner import ScanReport
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/mlwarden/"
@@ -63,7 +64,8 @@ def _result(finding: Finding, rule_index: Mapping[str, int]) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": loc.path or "."},
+                    # Repository-relative: code scanning resolves it against the checkout.
+                    "artifactLocation": {"uri": loc.identity_path or ".", "uriBaseId": "%SRCROOT%"},
                     "region": region,
                 }
             }
@@ -84,15 +86,14 @@ def _result(finding: Finding, rule_index: Mapping[str, int]) -> dict[str, Any]:
     return result
 
 
-def build(
-    findings: Sequence[Finding], errors: Sequence[ScanError], rules: Mapping[str, Rule]
-) -> dict[str, Any]:
+def build(report: ScanReport, rules: Mapping[str, Rule]) -> dict[str, Any]:
+    findings, errors = report.findings, report.errors
     used = sorted({f.rule_id for f in findings})
     descriptors = [_rule_descriptor(rules[rule_id]) for rule_id in used if rule_id in rules]
     rule_index = {d["id"]: i for i, d in enumerate(descriptors)}
-    notifications = [
+    notifications: list[dict[str, Any]] = [
         {
-            "level": "warning",
+            "level": "error" if report.failing_errors else "warning",
             "message": {"text": f"{error.path or '<scan>'}: {error.message}"},
             **(
                 {"locations": [{"physicalLocation": {"artifactLocation": {"uri": error.path}}}]}
@@ -102,6 +103,7 @@ def build(
         }
         for error in errors
     ]
+    notifications += [{"level": "note", "message": {"text": n}} for n in report.notices]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -113,13 +115,18 @@ def build(
             }
         },
         "results": [_result(f, rule_index) for f in findings],
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "invocations": [
+            {
+                # False when something could not be judged: the run did not do its job.
+                "executionSuccessful": not errors and not report.failed_hooks,
+                "toolExecutionNotifications": notifications,
+            }
+        ],
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the repository root"}}},
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def render(
-    findings: Sequence[Finding], errors: Sequence[ScanError], rules: Mapping[str, Rule]
-) -> str:
-    return json.dumps(build(findings, errors, rules), indent=2) + "\n"
+def render(report: ScanReport, rules: Mapping[str, Rule]) -> str:
+    return json.dumps(build(report, rules), indent=2) + "\n"

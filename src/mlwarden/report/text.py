@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mlwarden.core.findings import Finding, ScanError, Severity
+from mlwarden.core.runner import ScanReport
 
 _COLOURS = {
     Severity.INFO: "\033[36m",
@@ -38,3 +39,14 @@ def render(findings: Sequence[Finding], *, colour: bool = False) -> str:
 
 def render_errors(errors: Sequence[ScanError]) -> str:
     return "".join(format_error(e) + "\n" for e in errors)
+
+
+def render_notices(report: ScanReport) -> str:
+    """What the user must know besides findings: nothing judged, errors that fail the run."""
+    lines = [f"mlwarden: {notice}" for notice in report.notices]
+    if report.failing_errors:
+        lines.append(
+            f"mlwarden: {report.failing_errors} error(s): what could not be judged fails the "
+            'run (set `errors = "warn"` in [tool.mlwarden] to report without failing)'
+        )
+    return "".join(line + "\n" for line in lines)

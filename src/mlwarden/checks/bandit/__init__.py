@@ -17,18 +17,12 @@ from pathlib import Path
 from mlwarden.checks.bandit.engine import BanditIssue, run_bandit
 from mlwarden.checks.bandit.filters import is_false_positive
 from mlwarden.checks.bandit.rules import BY_ID, CATALOG, ML_PROFILE, BanditTest, to_rule
-from mlwarden.checks.bandit.source import Source, load_sources, locate, syntax_error
+from mlwarden.checks.bandit.source import Code, load_code, locate, syntax_error
 from mlwarden.core.errors import UsageError
-from mlwarden.core.findings import (
-    Confidence,
-    Finding,
-    HookResult,
-    ScanError,
-    Severity,
-    make_fingerprint,
-)
-from mlwarden.core.hooks import Hook, ScanContext
+from mlwarden.core.findings import Confidence, Finding, HookResult, Severity
+from mlwarden.core.hooks import Hook, HookContext
 from mlwarden.core.rules import Rule
+from mlwarden.core.sources import Source, on_disk
 
 NAME = "bandit"
 
@@ -81,26 +75,28 @@ def _rules() -> tuple[Rule, ...]:
     return tuple(to_rule(test, NAME) for test in CATALOG)
 
 
-def run(ctx: ScanContext, options: Options) -> HookResult:
+def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
     import tempfile  # only when scanning: `mlwarden rules` loads this module too
 
-    sources, errors = load_sources(ctx, NAME)
+    options: Options = ctx.options
+    codes, unjudged, errors = load_code(sources, NAME, ctx.config.max_file_size)
     tests = options.selected_tests()
-    if not sources or not tests:
-        return HookResult(errors=tuple(errors))
+    if not codes or not tests:
+        return HookResult(tuple(unjudged), tuple(errors))
     with tempfile.TemporaryDirectory(prefix="mlwarden-bandit-") as tmp:
-        by_scan_path: dict[str, Source] = {}
-        for index, source in enumerate(sources):
-            scan_path = source.path
-            if source.view is not None:
+        by_scan_path: dict[str, Code] = {}
+        for index, code in enumerate(codes):
+            if code.view is not None:
                 # bandit reads files by name: the notebook's code view goes to a temp file.
-                scan_path = str(Path(tmp) / f"notebook{index}.py")
-                Path(scan_path).write_text(source.view.source, encoding="utf-8")
-            by_scan_path[scan_path] = source
+                scan_path = Path(tmp) / f"notebook{index}.py"
+                scan_path.write_text(code.view.source, encoding="utf-8")
+            else:
+                scan_path = on_disk(code.source, Path(tmp) / "blobs", index)
+            by_scan_path[str(scan_path)] = code
         result = run_bandit(list(by_scan_path), tests)
     min_sev = Severity.parse(options.min_bandit_severity)
     min_conf = Confidence.parse(options.min_bandit_confidence)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(unjudged)
     seen: dict[tuple[str, str, str], int] = {}
     for issue in result.issues:
         found_in, test = by_scan_path.get(issue.fname), BY_ID.get(issue.test_id)
@@ -109,51 +105,55 @@ def run(ctx: ScanContext, options: Options) -> HookResult:
         finding = _to_finding(issue, found_in, test, seen)
         if finding and finding.severity >= min_sev and finding.confidence >= min_conf:
             findings.append(finding)
-    for scan_path, reason in result.skipped:
-        skipped = by_scan_path.get(scan_path)
+    for skipped_path, reason in result.skipped:
+        skipped = by_scan_path.get(skipped_path)
         if skipped is not None:
-            errors.append(ScanError(skipped.path, syntax_error(skipped) or reason, NAME))
+            errors.append(skipped.source.error(NAME, syntax_error(skipped) or reason))
     findings.sort(key=Finding.sort_key)
     return HookResult(tuple(findings), tuple(sorted(errors)))
 
 
 def _to_finding(
-    issue: BanditIssue, source: Source, test: BanditTest, seen: dict[tuple[str, str, str], int]
+    issue: BanditIssue, code: Code, test: BanditTest, seen: dict[tuple[str, str, str], int]
 ) -> Finding | None:
     """The common finding for a bandit issue, or None for a tokenizer special token."""
     text = issue.text.strip()
     value = _PASSWORD_TEXT.match(text) if issue.test_id in _PASSWORD_TESTS else None
     if value and _SPECIAL_TOKEN.match(value.group(1)):
         return None
-    # `source.lines` are the lines bandit saw (a notebook's cell lines); empty for a file
+    # `code.lines` are the lines bandit saw (a notebook's cell lines); empty for a file
     # bandit decoded itself (PEP 263), whose findings are then kept unfiltered.
-    call = _call_text(source.lines, issue)
+    call = _call_text(code.lines, issue)
     if call and is_false_positive(
         issue.test_id,
         call,
-        source.line_text(issue.line),
-        lambda: "\n".join(source.lines),
+        code.line_text(issue.line),
+        lambda: "\n".join(code.lines),
         value.group(1) if value else None,
     ):
         return None
     if issue.test_id in _PASSWORD_TESTS:
         # The message must never carry the secret itself.
         text = "Possible hardcoded password (value redacted)"
-    location, prefix = locate(source, issue)
+    where, member, prefix = locate(code, issue)
     # Identity without the line number: the hashed source line, and which of its
     # identical twins in the file this is.
-    line_text = source.line_text(issue.line).strip()
-    key = (issue.test_id, source.path, line_text)
+    line_text = code.line_text(issue.line).strip()
+    key = (issue.test_id, code.path, line_text)
     seen[key] = seen.get(key, 0) + 1
     digest = hashlib.sha256(line_text.encode("utf-8", "surrogateescape")).hexdigest()
-    return Finding(
-        rule_id=issue.test_id,
-        message=f"{prefix}{text.rstrip('.')}; {test.fix}",
-        location=location,
+    rule = to_rule(test, NAME)
+    return code.source.finding(
+        rule,
+        f"{prefix}{text.rstrip('.')}; {test.fix}",
+        line=where["line"] or 1,
+        column=where["column"] or 1,
+        end_line=where.get("end_line"),
+        end_column=where.get("end_column"),
+        member=member,
+        identity=(digest, str(seen[key])),
         severity=_level(issue.severity, test.severity),
         confidence=_confidence(issue.confidence),
-        fingerprint=make_fingerprint(issue.test_id, source.path, digest, str(seen[key])),
-        hook=NAME,
     )
 
 

@@ -382,6 +382,12 @@ def _doc_url(test: BanditTest) -> str:
     return f"{base}/plugins/{test.id.lower()}_{test.name}.html"
 
 
+# Checks bandit owns when the semgrep hook runs too (the runner then drops the semgrep
+# rule's findings). B615 sees every Hub download without a pinned revision, names held in
+# variables included; SG024-SG026 only see literal repository ids.
+OWNS: dict[str, tuple[str, ...]] = {"B615": ("SG024", "SG025", "SG026")}
+
+
 def to_rule(test: BanditTest, hook: str) -> Rule:
     in_profile = test.id in ML_PROFILE
     why = test.why or (
@@ -408,4 +414,5 @@ def to_rule(test: BanditTest, hook: str) -> Rule:
         ),
         cwe=(test.cwe,),
         tags=("bandit", "ml-profile") if in_profile else ("bandit",),
+        equivalents=OWNS.get(test.id, ()),
     )

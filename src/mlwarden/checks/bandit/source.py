@@ -1,44 +1,40 @@
-"""Which files the bandit hook scans, how they are read, and where findings land.
+"""Which files the bandit hook judges, how they are read, and where findings land.
 
 Python files go to bandit as they are; notebooks as the shared code-cell view
-(`files.notebook_code_view`), whose lines map back to the raw `.ipynb` line and cell.
-Everything is read through `mlwarden.core.files`, so size caps, symlinks and binary files are
-handled like in every other hook.
+(`core.notebook.code_view`), whose lines map back to the raw `.ipynb` line and cell.
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from mlwarden.checks.bandit.engine import BanditIssue
-from mlwarden.core.files import (
-    NotebookError,
-    NotebookView,
-    Skipped,
-    looks_binary,
-    notebook_code_view,
-    read_bytes,
-)
-from mlwarden.core.findings import Location, ScanError
-from mlwarden.core.hooks import ScanContext
+from mlwarden.core import failclosed, notebook
+from mlwarden.core.findings import Finding, ScanError
+from mlwarden.core.notebook import NotebookView
+from mlwarden.core.sources import Source, looks_binary
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+", re.MULTILINE)
 
 
 @dataclass(frozen=True)
-class Source:
+class Code:
     """A file to scan: its lines as bandit sees them, and for a notebook its view."""
 
-    path: str
+    source: Source
     lines: tuple[str, ...]
     data: bytes
     view: NotebookView | None = None
     raw_lines: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.source.path
 
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
@@ -54,101 +50,80 @@ def wants(path: str, data_head: bytes | None = None) -> bool:
     return False
 
 
-def load_sources(ctx: ScanContext, hook: str) -> tuple[list[Source], list[ScanError]]:
-    sources: list[Source] = []
+def load_code(
+    sources: Sequence[Source], hook: str, max_bytes: int
+) -> tuple[list[Code], list[Finding], list[ScanError]]:
+    """(what bandit judges, fail-closed findings, errors) for the files handed over."""
+    codes: list[Code] = []
+    unjudged: list[Finding] = []
     errors: list[ScanError] = []
-    max_bytes = ctx.config.max_file_size
-    for path in ctx.files:
-        suffix = PurePosixPath(path).suffix.lower()
-        # Extension-less files are scanned only if they are Python scripts (shebang).
-        if suffix != "" and not wants(path):
+    for source in sources:
+        suffix = PurePosixPath(source.path).suffix.lower()
+        # Extension-less files are judged only if they are Python scripts (shebang).
+        if suffix != "" and not wants(source.path):
             continue
-        try:
-            data = read_bytes(path, max_bytes=max_bytes, root=ctx.root)
-        except Skipped as exc:
-            if not exc.quiet and suffix != "":
-                errors.append(exc.as_error(hook))
+        if suffix == "" and not wants(source.path, source.head(256)):
             continue
-        if suffix == "" and not wants(path, data[:256]):
+        if suffix != ".ipynb" and source.size > max_bytes:
+            unjudged.append(failclosed.too_large(source, source.size, max_bytes, hook))
             continue
+        data = source.read_bytes()
         if looks_binary(data):
-            errors.append(ScanError(path, "binary file, not Python source; not scanned", hook))
+            errors.append(source.error(hook, "binary file, not Python source; not scanned"))
             continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             if suffix != ".ipynb" and _CODING.search(b"\n".join(data.split(b"\n", 2)[:2])):
                 # PEP 263: bandit decodes declared encodings itself.
-                sources.append(Source(path, (), data))
+                codes.append(Code(source, (), data))
                 continue
             byte = data[exc.start]
-            errors.append(
-                ScanError(
-                    path,
-                    f"not valid UTF-8 (byte 0x{byte:02x} at offset {exc.start}); not scanned",
-                    hook,
-                )
-            )
+            message = f"not valid UTF-8 (byte 0x{byte:02x} at offset {exc.start}); not scanned"
+            errors.append(source.error(hook, message))
             continue
         if suffix == ".ipynb":
             try:
-                view = notebook_code_view(text)
-            except NotebookError as exc:
-                errors.append(ScanError(path, f"{exc}; not scanned", hook))
+                view = notebook.code_view(text)
+            except notebook.NotebookError:
+                continue  # not JSON: no cell a kernel could run (secrets reads it as text)
+            if len(view.source) > max_bytes:
+                unjudged.append(failclosed.too_large(source, len(view.source), max_bytes, hook))
                 continue
             if view.source.strip():
-                lines = tuple(entry.text for entry in view.lines)
-                sources.append(Source(path, lines, data, view, tuple(text.splitlines())))
+                lines = tuple(view.source.split("\n")[:-1])
+                codes.append(Code(source, lines, data, view, tuple(text.splitlines())))
             continue
-        sources.append(Source(path, tuple(text.splitlines()), data))
-    return sources, errors
+        codes.append(Code(source, tuple(text.splitlines()), data))
+    return codes, unjudged, errors
 
 
-def locate(source: Source, issue: BanditIssue) -> tuple[Location, str]:
-    """The finding's location in the scanned file, and a message prefix ("cell N: ")."""
-    if source.view is None:
-        return (
-            Location(source.path, issue.line, issue.column, issue.end_line, issue.end_column),
-            "",
-        )
-    raw_line, cell = source.view.raw_position(issue.line)
-    column = _raw_column(source, issue.line, raw_line, issue.column)
-    return Location(source.path, raw_line, column, member=f"cell {cell}"), f"cell {cell}: "
+def locate(code: Code, issue: BanditIssue) -> tuple[dict[str, int | None], str | None, str]:
+    """Where the finding is in the user's file (line, column, end), the notebook cell it
+    is in, and a message prefix ("cell N: ")."""
+    if code.view is None:
+        where: dict[str, int | None] = {
+            "line": issue.line,
+            "column": issue.column,
+            "end_line": issue.end_line,
+            "end_column": issue.end_column,
+        }
+        return where, None, ""
+    raw_line, cell = code.view.raw_position(issue.line)
+    column = code.view.raw_column(issue.line, issue.column, code.raw_lines)
+    return {"line": raw_line, "column": column}, f"cell {cell}", f"cell {cell}: "
 
 
-def _raw_column(source: Source, view_line: int, raw_line: int, column: int) -> int:
-    """The column in the raw JSON line where the view's column shows up.
-
-    Only when that raw line is exactly one JSON string holding this source line (the
-    usual `"source": [...]` layout); otherwise the start of the line.
-    """
-    if not 1 <= raw_line <= len(source.raw_lines):
-        return 1
-    raw = source.raw_lines[raw_line - 1]
-    text = source.line_text(view_line)
-    quote = raw.find('"')
-    if quote < 0:
-        return 1
-    try:
-        value = json.loads(raw[quote:].rstrip().rstrip(","))
-    except ValueError:
-        return 1
-    if not isinstance(value, str) or value.rstrip("\r\n") != text:
-        return 1
-    prefix = json.dumps(text[: column - 1], ensure_ascii=False)[1:-1]
-    return quote + 2 + len(prefix)
-
-
-def syntax_error(source: Source) -> str | None:
+def syntax_error(code: Code) -> str | None:
     """A one-line reason for a file bandit could not parse, with the line (and cell)."""
-    code = source.view.source.encode("utf-8") if source.view is not None else source.data
+    text = code.view.source.encode("utf-8") if code.view is not None else code.data
     try:
-        compile(code, source.path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        compile(text, code.path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
         line = exc.lineno or 1
         where = f"line {line}"
-        if source.view is not None:
-            raw_line, cell = source.view.raw_position(line)
+        if code.view is not None:
+            raw_line, cell = code.view.raw_position(line)
             where = f"cell {cell} (line {raw_line})"
         return f"syntax error at {where}: {exc.msg}; not scanned"
     except (ValueError, UnicodeError) as exc:

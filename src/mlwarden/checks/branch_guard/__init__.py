@@ -1,6 +1,6 @@
 """branch-guard: no commits on protected branches, no pushes that bypass review.
 
-Three ways in, one policy (`branch_policy`):
+Three ways in, one policy (`policy`):
 
 - pre-commit stage (pre-commit framework, `hooks/pre-commit`, `mlwarden scan --hook
   branch-guard`): the current branch;
@@ -10,8 +10,9 @@ Three ways in, one policy (`branch_policy`):
 - pre-push through `hooks/pre-push` (`--stdin`): every line git writes, so deletions,
   multi-ref pushes, `HEAD:refs/heads/main` and force pushes are all seen.
 
-At pre-push the commits about to leave are also scanned by the secrets and models hooks
-(`branch_scan`), catching work committed with `--no-verify`.
+At pre-push the commits about to leave are also judged by the secrets and models hooks
+(`pushscan` gives the ranges, the runner's `--commits` mode judges them), catching work
+committed with `--no-verify`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
-from mlwarden.checks.branch_guard import refs as g
 from mlwarden.checks.branch_guard.policy import (
     Options,
     RefUpdate,
@@ -31,8 +30,10 @@ from mlwarden.checks.branch_guard.policy import (
 )
 from mlwarden.checks.branch_guard.rules import RULES
 from mlwarden.core.findings import HookResult
-from mlwarden.core.hooks import Hook, ScanContext
+from mlwarden.core.git import Repository
+from mlwarden.core.hooks import Hook, HookContext
 from mlwarden.core.rules import Rule
+from mlwarden.core.sources import Source
 
 NAME = "branch-guard"
 
@@ -54,14 +55,20 @@ def manual_pre_commit_run(env: Mapping[str, str]) -> bool:
     return env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env
 
 
-def run(ctx: ScanContext, options: Options) -> HookResult:
+def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
     """`mlwarden scan --hook branch-guard`: the pre-commit-stage check of the current branch."""
     if in_ci(os.environ):
         return HookResult()
-    return HookResult(findings=check_commit(ctx.root, options))
+    repo = Repository.find(ctx.root)
+    if repo is None:
+        return HookResult()
+    try:
+        return HookResult(findings=check_commit(repo, ctx.options))
+    finally:
+        repo.close()
 
 
-def updates_from_pre_commit_env(cwd: Path, env: Mapping[str, str]) -> tuple[RefUpdate, ...]:
+def updates_from_pre_commit_env(repo: Repository, env: Mapping[str, str]) -> tuple[RefUpdate, ...]:
     """The single ref pre-commit exports at pre-push.
 
     pre-commit sets FROM_REF to the remote commit when it has it, else to the parent of
@@ -70,7 +77,7 @@ def updates_from_pre_commit_env(cwd: Path, env: Mapping[str, str]) -> tuple[RefU
     """
     remote_ref = env.get("PRE_COMMIT_REMOTE_BRANCH", "")
     local_ref = env.get("PRE_COMMIT_LOCAL_BRANCH", "") or "HEAD"
-    local_sha = env.get("PRE_COMMIT_TO_REF") or g.resolve(cwd, local_ref) or ""
+    local_sha = env.get("PRE_COMMIT_TO_REF") or repo.resolve(local_ref) or ""
     if not remote_ref or not local_sha:
         return ()
     remote_sha = env.get("PRE_COMMIT_FROM_REF") or "0" * len(local_sha)
@@ -102,7 +109,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def push_input(
-    args: argparse.Namespace, root: Path, env: Mapping[str, str]
+    args: argparse.Namespace, repo: Repository, env: Mapping[str, str]
 ) -> tuple[tuple[RefUpdate, ...] | None, str | None]:
     """(the pushed refs, the remote name), or (None, None) at the pre-commit stage.
 
@@ -112,7 +119,7 @@ def push_input(
         return parse_push_lines(sys.stdin.read()), args.remote
     if env.get("PRE_COMMIT_REMOTE_BRANCH"):
         remote = env.get("PRE_COMMIT_REMOTE_NAME") or args.remote
-        return updates_from_pre_commit_env(root, env), remote
+        return updates_from_pre_commit_env(repo, env), remote
     return None, None
 
 

@@ -10,11 +10,10 @@ import fnmatch
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from mlwarden.checks.branch_guard import refs as g
 from mlwarden.checks.branch_guard.rules import BRG001, BRG002, BRG003, BRG004, BRG005, BRG006, NAME
 from mlwarden.core.findings import Finding, Location, make_fingerprint
+from mlwarden.core.git import Repository, is_zero
 from mlwarden.core.rules import Rule
 
 HEADS = "refs/heads/"
@@ -45,11 +44,11 @@ class RefUpdate:
 
     @property
     def is_delete(self) -> bool:
-        return g.is_zero(self.local_sha)
+        return is_zero(self.local_sha)
 
     @property
     def is_create(self) -> bool:
-        return g.is_zero(self.remote_sha)
+        return is_zero(self.remote_sha)
 
 
 class PushInputError(ValueError):
@@ -97,14 +96,14 @@ def _finding(rule: Rule, ref: str, message: str, commit: str | None, *identity: 
     )
 
 
-def check_commit(cwd: Path, options: Options) -> tuple[Finding, ...]:
+def check_commit(repo: Repository, options: Options) -> tuple[Finding, ...]:
     """pre-commit stage: refuse a commit on a protected branch.
 
     Detached HEAD commits nothing to a branch; an unborn branch (the repository's first
     commit) has nothing to protect yet: both pass.
     """
-    ref = g.current_branch(cwd)
-    if ref is None or not is_protected_branch(ref, options) or g.is_unborn(cwd):
+    ref = repo.current_branch()
+    if ref is None or not is_protected_branch(ref, options) or not repo.has_head():
         return ()
     name = ref[len(HEADS) :]
     message = (
@@ -115,11 +114,13 @@ def check_commit(cwd: Path, options: Options) -> tuple[Finding, ...]:
     return (_finding(BRG001, ref, message, None, "commit"),)
 
 
-def check_push(cwd: Path, updates: Iterable[RefUpdate], options: Options) -> tuple[Finding, ...]:
-    return tuple(f for update in updates for f in _check_update(cwd, update, options))
+def check_push(
+    repo: Repository, updates: Iterable[RefUpdate], options: Options
+) -> tuple[Finding, ...]:
+    return tuple(f for update in updates for f in _check_update(repo, update, options))
 
 
-def _check_update(cwd: Path, u: RefUpdate, options: Options) -> Iterator[Finding]:
+def _check_update(repo: Repository, u: RefUpdate, options: Options) -> Iterator[Finding]:
     ref = u.remote_ref
     local = u.local_ref if u.local_ref != ref else "the same ref"
     commit = None if u.is_delete else u.local_sha
@@ -161,7 +162,7 @@ def _check_update(cwd: Path, u: RefUpdate, options: Options) -> Iterator[Finding
         return
     guard_history = protected or options.block_force_push_everywhere
     if not u.is_create and guard_history and u.local_sha != u.remote_sha:
-        if not g.commit_exists(cwd, u.remote_sha):
+        if repo.resolve(u.remote_sha) is None:
             yield _finding(
                 BRG006,
                 ref,
@@ -172,7 +173,7 @@ def _check_update(cwd: Path, u: RefUpdate, options: Options) -> Iterator[Finding
                 "unknown",
             )
             return
-        if not g.is_ancestor(cwd, u.remote_sha, u.local_sha):
+        if not repo.is_ancestor(u.remote_sha, u.local_sha):
             yield _finding(
                 BRG003,
                 ref,

@@ -1,7 +1,8 @@
 """config-guard: changes to the files that control CI, hooks, package sources and ML remotes.
 
-A file hook: it picks the files it watches out of those it is given and compares the
-version about to be committed (the staged blob) with HEAD (`config_guard_git`).
+A file hook: it picks the files it watches out of those the runner hands it and compares
+each with its version before the change (HEAD's for the work tree and the index, the
+parent's for a commit of a range).
 
 - CI workflows (`.github/workflows/*`, `.gitlab-ci.yml`): pwn-request checkouts,
   expression injection, write-all or missing permissions, exposed secrets, `curl | sh`;
@@ -14,24 +15,20 @@ version about to be committed (the staged blob) with HEAD (`config_guard_git`).
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from mlwarden.checks.config_guard import own_config as self_config
-from mlwarden.checks.config_guard import owners as owners
-from mlwarden.checks.config_guard import precommit as precommit
-from mlwarden.checks.config_guard import sources as sources
-from mlwarden.checks.config_guard import workflows as workflows
+from mlwarden.checks.config_guard import indexes, own_config, owners, precommit, workflows
 from mlwarden.checks.config_guard.common import Hit
-from mlwarden.checks.config_guard.git import read_many, tracked_files
 from mlwarden.checks.config_guard.rules import CFG012, RULES
 from mlwarden.checks.config_guard.yaml import YamlError
-from mlwarden.core.files import Skipped, read_text
-from mlwarden.core.findings import Finding, HookResult, Location, ScanError, make_fingerprint
-from mlwarden.core.hooks import Hook, ScanContext
+from mlwarden.core import failclosed
+from mlwarden.core.findings import Finding, HookResult, ScanError
+from mlwarden.core.hooks import Hook, HookContext
 from mlwarden.core.rules import Rule
+from mlwarden.core.sources import Skipped, Snapshot, Source
 
 NAME = "config-guard"
 
@@ -61,15 +58,6 @@ def _rules() -> tuple[Rule, ...]:
     return RULES
 
 
-def _repo_path(ctx: ScanContext, path: str) -> str:
-    """The path relative to the repository root, which is what patterns name."""
-    absolute = os.path.abspath(path)
-    try:
-        return PurePosixPath(os.path.relpath(absolute, ctx.root.resolve())).as_posix()
-    except ValueError:
-        return path
-
-
 def _kind(repo_path: str) -> str | None:
     if GITHUB_WORKFLOW.match(repo_path):
         return "github"
@@ -81,22 +69,23 @@ def _kind(repo_path: str) -> str | None:
         return "pre-commit"
     if PurePosixPath(repo_path).name == ".mlwarden.toml":
         return "mlwarden"
-    if sources.extractor(repo_path) is not None:
+    if indexes.extractor(repo_path) is not None:
         return "index"
     if repo_path.endswith(".dvc/config") or repo_path.endswith("wandb/settings"):
         return "remote"
     if repo_path in owners.LOCATIONS:
         return "codeowners"
-    if sources.is_remote_config(repo_path):
+    if indexes.is_remote_config(repo_path):
         return "maybe-remote"
     return None
 
 
 class _Repo:
-    """What several files need, computed once a run and only when asked."""
+    """What several files of one version need, computed once and only when asked."""
 
-    def __init__(self, ctx: ScanContext) -> None:
-        self.ctx = ctx
+    def __init__(self, files: Snapshot, max_bytes: int) -> None:
+        self.files = files
+        self.max_bytes = max_bytes
         self._tracked: tuple[str, ...] | None = None
         self._owners: tuple[owners.OwnerRule, ...] | None = None
         self._owners_read = False
@@ -105,7 +94,7 @@ class _Repo:
         if self._tracked is None:
             self._tracked = tuple(
                 p
-                for p in tracked_files(self.ctx.root)
+                for p in self.files.tracked_files()
                 if PurePosixPath(p).suffix.lower() not in DOC_SUFFIXES
             )
         return self._tracked
@@ -113,25 +102,22 @@ class _Repo:
     def owner_rules(self) -> tuple[owners.OwnerRule, ...] | None:
         if not self._owners_read:
             self._owners_read = True
+            # GitHub's lookup order (first found wins), then GitLab's extra location.
             for location in (
                 ".github/CODEOWNERS",
                 "CODEOWNERS",
                 "docs/CODEOWNERS",
                 ".gitlab/CODEOWNERS",
             ):
-                file = self.ctx.root / location
-                if file.is_file():
-                    try:
-                        text = read_text(str(file), max_bytes=self.ctx.config.max_file_size)
-                    except Skipped:
-                        continue
-                    self._owners = owners.parse(text.text)
+                data = self.files.read(location, self.max_bytes)
+                if data is not None:
+                    self._owners = owners.parse(data.decode("utf-8", "replace"))
                     break
         return self._owners
 
 
 def _hits(
-    kind: str, repo_path: str, new: str, old: str | None, options: Options, repo: _Repo
+    kind: str, path: str, new: str, old: str | None, options: Options, repo: _Repo
 ) -> list[Hit]:
     if kind == "github":
         return workflows.github_workflow(
@@ -143,105 +129,94 @@ def _hits(
         return workflows.gitlab_ci(new)
     if kind == "pre-commit":
         return precommit.check(new, old, repo.tracked_code())
+    has_base = repo.files.base_commit is not None
     if kind == "mlwarden":
-        return self_config.check(repo_path, new, old)
+        return own_config.check(path, new, old, has_base=has_base)
     hits = []
-    if repo_path.endswith("pyproject.toml"):
-        hits += self_config.check(repo_path, new, old)
+    if path.endswith("pyproject.toml"):
+        hits += own_config.check(path, new, old, has_base=has_base)
     if kind == "index":
-        hits += sources.check_indexes(repo_path, new, old, options.allowed_indexes)
+        hits += indexes.check_indexes(path, new, old, options.allowed_indexes)
     if kind in ("index", "remote", "maybe-remote"):
-        hits += sources.check_remotes(repo_path, new, old, options.allowed_hosts)
+        hits += indexes.check_remotes(path, new, old, options.allowed_hosts)
     return hits
 
 
-def _finding(path: str, hit: Hit, text: str) -> Finding:
-    return Finding(
-        rule_id=hit.rule.id,
-        message=hit.message,
-        location=Location(path=path, line=hit.line, column=hit.column_in(text)),
-        severity=hit.rule.severity,
-        confidence=hit.rule.confidence,
-        fingerprint=make_fingerprint(hit.rule.id, path, hit.identity),
-        hook=NAME,
+def _finding(source: Source, hit: Hit, text: str) -> Finding:
+    return source.finding(
+        hit.rule,
+        hit.message,
+        line=hit.line,
+        column=hit.column_in(text),
+        identity=(hit.identity,),
     )
 
 
-def _select(ctx: ScanContext) -> tuple[dict[str, tuple[str, str]], list[ScanError]]:
-    """path -> (repo path, kind) of the files config-guard watches among `ctx.files`."""
-    chosen: dict[str, tuple[str, str]] = {}
-    errors: list[ScanError] = []
-    for path in ctx.files:
-        repo_path = _repo_path(ctx, path)
-        kind = _kind(repo_path)
-        if kind in (None, "maybe-remote"):
-            # A project scanned on its own from a subfolder of a bigger repository
-            # (`mlwarden scan .` in examples/ml-project): its own .github/workflows count.
-            kind = _kind(PurePosixPath(path).as_posix()) or kind
-        if kind == "maybe-remote":
-            # Many YAML/TOML files, few name an ML endpoint: look before asking git.
-            try:
-                text = read_text(path, max_bytes=ctx.config.max_file_size, root=ctx.root).text
-            except Skipped as exc:
-                if not exc.quiet:
-                    errors.append(exc.as_error(NAME))
-                continue
-            if not sources.ML_URI_KEY.search(text):
-                continue
-        if kind is not None:
-            chosen[path] = (repo_path, kind)
-    return chosen, errors
+def _watched(source: Source, project_path: str | None) -> str | None:
+    """The kind of config file `source` is, by its path from the repository root, or from
+    its project's folder (a project with its own `.github/workflows` inside a monorepo)."""
+    kind = _kind(source.path)
+    if kind in (None, "maybe-remote") and project_path is not None:
+        kind = _kind(project_path) or kind
+    return kind
 
 
-def _shared_allow_list(ctx: ScanContext, options: Options) -> Options:
-    """One allow-list for package indexes: the pins hook's `allowed-indexes` counts here too,
-    so a team lists an internal index once, in either table."""
-    from mlwarden.checks.pins.common import Options as PinsOptions
-
-    pins_allowed = ctx.config.options("pins", PinsOptions).allowed_indexes
-    merged = tuple(dict.fromkeys((*options.allowed_indexes, *pins_allowed)))
-    return dataclasses.replace(options, allowed_indexes=merged)
-
-
-def run(ctx: ScanContext, options: Options) -> HookResult:
-    options = _shared_allow_list(ctx, options)
+def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
+    options = _shared_allow_list(ctx, ctx.options)
     findings: list[Finding] = []
-    chosen, errors = _select(ctx)
-    repo = _Repo(ctx)
-    versions_of = read_many(
-        tuple(chosen), root=ctx.root, commits=ctx.commits, max_bytes=ctx.config.max_file_size
-    )
-    audited: list[str] = []  # GitHub workflows and actions that parsed, for zizmor
-    for path, (repo_path, kind) in chosen.items():
-        versions = versions_of[path]
-        if isinstance(versions, Skipped):
-            if not versions.quiet:
-                errors.append(versions.as_error(NAME))
+    errors: list[ScanError] = []
+    repos: dict[int, _Repo] = {}
+    audited: list[Source] = []  # GitHub workflows and actions that parsed, for zizmor
+    max_bytes = ctx.config.max_file_size
+    for source in sources:
+        kind = _watched(source, ctx.config.relative(source.path))
+        if kind is None:
+            continue
+        if source.size > max_bytes:
+            findings.append(failclosed.too_large(source, source.size, max_bytes, NAME))
             continue
         try:
-            hits = _hits(kind, repo_path, versions.new, versions.old, options, repo)
-        except (YamlError, sources.ParseError) as exc:
-            errors.append(ScanError(path, str(exc), NAME))
+            new = source.read_text().text
+        except Skipped:
+            continue
+        if kind == "maybe-remote" and not indexes.ML_URI_KEY.search(new):
+            continue  # many YAML/TOML files, few name an ML endpoint
+        repo = repos.setdefault(id(source.snapshot), _Repo(source.snapshot, max_bytes))
+        old_bytes = source.snapshot.read_base(source.path, max_bytes)
+        old = old_bytes.decode("utf-8", "replace") if old_bytes is not None else None
+        try:
+            hits = _hits(kind, source.path, new, old, options, repo)
+        except (YamlError, indexes.ParseError) as exc:
+            errors.append(source.error(NAME, str(exc)))
             continue
         if kind != "maybe-remote" and options.codeowners_required:
             rules_ = repo.owner_rules()
-            if rules_ is not None and not owners.owners_of(rules_, repo_path):
+            if rules_ is not None and not owners.owners_of(rules_, source.path):
                 message = (
-                    f"{repo_path} controls the pipeline but no CODEOWNERS rule gives it an "
-                    f"owner; add e.g. `/{repo_path} @org/security`"
+                    f"{source.path} controls the pipeline but no CODEOWNERS rule gives it an "
+                    f"owner; add e.g. `/{source.path} @org/security`"
                 )
                 hits.append(Hit(CFG012, 1, message, "unowned"))
-        findings.extend(_finding(path, hit, versions.new) for hit in hits)
+        findings.extend(_finding(source, hit, new) for hit in hits)
         if kind in ("github", "github-action"):
-            audited.append(path)
-    # zizmor reads the working tree: with --commits that is not the version we checked.
-    if options.zizmor and audited and ctx.commits is None:
+            audited.append(source)
+    if options.zizmor and audited:
         from mlwarden.checks.config_guard.zizmor import run_zizmor
 
         extra, extra_errors = run_zizmor(audited)
         findings.extend(extra)
         errors.extend(extra_errors)
     return HookResult(findings=tuple(findings), errors=tuple(errors))
+
+
+def _shared_allow_list(ctx: HookContext, options: Options) -> Options:
+    """One allow-list for package indexes: the pins hook's `allowed-indexes` counts here too,
+    so a team lists an internal index once, in either table. (Read from the config, not by
+    importing the pins hook: hooks never import each other.)"""
+    pins_table = ctx.config.table.get("pins")
+    pins_allowed = pins_table.get("allowed-indexes", ()) if isinstance(pins_table, dict) else ()
+    merged = tuple(dict.fromkeys((*options.allowed_indexes, *pins_allowed)))
+    return dataclasses.replace(options, allowed_indexes=merged)
 
 
 HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run)

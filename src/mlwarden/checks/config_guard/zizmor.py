@@ -8,13 +8,16 @@ problem is reported once, under our id.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from mlwarden.checks.config_guard.rules import CFG013, NAME
-from mlwarden.core.findings import Finding, Location, ScanError, Severity, make_fingerprint
+from mlwarden.core.executables import executable
+from mlwarden.core.findings import Finding, ScanError, Severity
+from mlwarden.core.sources import Source, on_disk
 
 # template-injection: CFG002; excessive-permissions: CFG003/CFG004; dangerous-triggers:
 # CFG001 (ours flags the trigger only with a PR checkout); unpinned-uses: the pins hook.
@@ -31,30 +34,74 @@ SEVERITIES = {
 TIMEOUT_SECONDS = 120
 
 
-def run_zizmor(paths: Sequence[str]) -> tuple[list[Finding], list[ScanError]]:
-    exe = shutil.which("zizmor")
-    if exe is None or not paths:
+def run_zizmor(workflows: Sequence[Source]) -> tuple[list[Finding], list[ScanError]]:
+    """zizmor's findings for the workflows; a workflow zizmor cannot audit is that
+    workflow's error, and never turns the others' results into "no findings"."""
+    exe = executable("zizmor")
+    if exe is None or not workflows:
         return [], []
-    cmd = [exe, "--offline", "--no-progress", "--format", "json", *paths]
+    with tempfile.TemporaryDirectory(prefix="mlwarden-zizmor-") as tmp:
+        by_path = {str(on_disk(s, Path(tmp), i)): s for i, s in enumerate(workflows)}
+        outcome = _audit(exe, list(by_path))
+        if isinstance(outcome, str) and len(by_path) > 1:
+            # One file zizmor rejects fails the whole call: audit each on its own.
+            findings: list[Finding] = []
+            errors: list[ScanError] = []
+            for path, source in by_path.items():
+                alone = _audit(exe, [path])
+                if isinstance(alone, str):
+                    errors.append(source.error(NAME, f"zizmor could not audit it: {alone}"))
+                else:
+                    findings.extend(_findings(alone, by_path))
+            return findings, errors
+    if isinstance(outcome, str):
+        source = next(iter(by_path.values()))
+        return [], [source.error(NAME, f"zizmor could not audit it: {outcome}")]
+    return _findings(outcome, by_path), []
+
+
+def _audit(exe: str, paths: list[str]) -> list[Any] | str:
+    """zizmor's JSON results, or why it failed (its exit code 1 is an error; 0 and 10-14
+    mean it ran, with or without findings)."""
+    # --strict-collection: a workflow zizmor cannot load fails the call instead of being
+    # skipped with a warning nobody reads; run_zizmor then isolates it.
+    cmd = [exe, "--offline", "--no-progress", "--strict-collection", "--format", "json", *paths]
     try:
         done = subprocess.run(
             cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
         )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if done.returncode not in (0, *range(10, 15)):
+        return _reason(done.stderr) or f"exit code {done.returncode}"
+    try:
         results = json.loads(done.stdout or "[]")
-    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
-        return [], [ScanError("", f"zizmor did not run ({type(exc).__name__}); skipped", NAME)]
-    if not isinstance(results, list):
-        return [], []
-    wanted = set(paths)
-    findings = []
+    except json.JSONDecodeError:
+        return "output is not JSON"
+    return results if isinstance(results, list) else "output is not a list"
+
+
+def _reason(stderr: str) -> str:
+    """The first cause zizmor gives for a failure, without its backtrace."""
+    lines = [line.strip() for line in stderr.splitlines()]
+    for index, line in enumerate(lines):
+        if line == "Caused by:":
+            cause = next((text for text in lines[index + 1 :] if text), "")
+            return cause.removeprefix("0: ").strip()
+    failed = [line for line in lines if line.startswith(("failed", "fatal", "error"))]
+    return failed[-1] if failed else ""
+
+
+def _findings(results: list[Any], by_path: dict[str, Source]) -> list[Finding]:
+    found = []
     for result in results:
-        finding = _finding(result, wanted) if isinstance(result, dict) else None
+        finding = _finding(result, by_path) if isinstance(result, dict) else None
         if finding is not None:
-            findings.append(finding)
-    return findings, []
+            found.append(finding)
+    return found
 
 
-def _finding(result: dict[str, Any], wanted: set[str]) -> Finding | None:
+def _finding(result: dict[str, Any], by_path: dict[str, Source]) -> Finding | None:
     ident = str(result.get("ident", ""))
     if not ident or ident in COVERED or result.get("ignored"):
         return None
@@ -65,7 +112,8 @@ def _finding(result: dict[str, Any], wanted: set[str]) -> Finding | None:
         line, column = int(start["row"]) + 1, int(start["column"]) + 1
     except (KeyError, IndexError, TypeError, ValueError):
         return None
-    if path not in wanted:
+    source = by_path.get(path)
+    if source is None:
         return None
     severity_name = str(result.get("determinations", {}).get("severity", "medium")).lower()
     note = location.get("symbolic", {}).get("annotation") or ""
@@ -73,12 +121,11 @@ def _finding(result: dict[str, Any], wanted: set[str]) -> Finding | None:
     url = result.get("url")
     if url:
         message += f"; see {url}"
-    return Finding(
-        rule_id=CFG013.id,
-        message=message,
-        location=Location(path=path, line=line, column=column),
+    return source.finding(
+        CFG013,
+        message,
+        line=line,
+        column=column,
+        identity=(ident, note),
         severity=SEVERITIES.get(severity_name, Severity.MEDIUM),
-        confidence=CFG013.confidence,
-        fingerprint=make_fingerprint(CFG013.id, path, ident, note),
-        hook=NAME,
     )

@@ -10,13 +10,15 @@ library is used. Big binaries that belong in Git LFS or DVC are a policy check.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlwarden.checks.models.catalog import RULES
 from mlwarden.core.errors import UsageError
-from mlwarden.core.findings import Finding, HookResult, ScanError, Severity
-from mlwarden.core.hooks import Hook, ScanContext
+from mlwarden.core.findings import HookResult, Severity
+from mlwarden.core.hooks import Hook, HookContext
 from mlwarden.core.rules import Rule
+from mlwarden.core.sources import Source
 
 NAME = "models"
 MB = 1024 * 1024
@@ -43,9 +45,10 @@ def _rules() -> tuple[Rule, ...]:
     return RULES
 
 
-def run(ctx: ScanContext, options: Options) -> HookResult:
-    from mlwarden.checks.models.scan import Settings, scan_files, scan_range
+def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
+    from mlwarden.checks.models.scan import Settings, scan_sources
 
+    options: Options = ctx.options
     for key, value in (
         ("max-size-mb", options.max_size_mb),
         ("max-decompressed-mb", options.max_decompressed_mb),
@@ -63,13 +66,7 @@ def run(ctx: ScanContext, options: Options) -> HookResult:
         max_opcodes=options.max_opcodes,
         max_nesting=options.max_nesting,
     )
-    findings: list[Finding]
-    errors: list[ScanError]
-    if ctx.commits:
-        findings, errors = scan_range(ctx.root, ctx.commits, settings)
-    else:
-        findings, errors = scan_files(ctx.files, ctx.root, settings)
-    return HookResult(tuple(findings), tuple(errors))
+    return HookResult(tuple(scan_sources(sources, settings)))
 
 
 def _severity(text: str, key: str) -> Severity:

@@ -1,26 +1,26 @@
-"""Drive the analyser over working-tree files or a pushed commit range, and turn its
-observations into findings (pickle-format and LFS/DVC policy included)."""
+"""Drive the analyser over the files the runner hands over, and turn its observations
+into findings (pickle-format and LFS/DVC policy included)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import IO
 
-from mlwarden.checks.models import formats, gitrange, policy
+from mlwarden.checks.models import formats
 from mlwarden.checks.models.base import Caps
 from mlwarden.checks.models.catalog import RULES
 from mlwarden.checks.models.containers import Analyzer
 from mlwarden.checks.models.verdicts import FileReport
-from mlwarden.core.files import Skipped, check_regular_file
-from mlwarden.core.findings import Finding, Location, ScanError, Severity, make_fingerprint
+from mlwarden.core.findings import Finding, Severity
+from mlwarden.core.sources import Source
 
 NAME = "models"
 BINARY_SNIFF = 8192
 _RULES = {rule.id: rule for rule in RULES}
 _IGNORED_KINDS = (None, "lfs-pointer")
+_EMPTY = "empty file; not a model"
 
 
 @dataclass(frozen=True)
@@ -59,40 +59,42 @@ def analyse(f: IO[bytes], size: int, head: bytes, strict: bool, settings: Settin
 
 
 def to_findings(
-    path: str, verdict: Verdict, settings: Settings, commit: str | None, lfs_or_dvc: bool
-) -> tuple[list[Finding], list[ScanError]]:
+    source: Source, verdict: Verdict, settings: Settings, in_lfs_or_dvc: bool
+) -> list[Finding]:
     report = verdict.report
     findings = [
-        _finding(o.rule_id, path, o.message, member=o.member, commit=commit, subject=o.subject)
+        _finding(source, o.rule_id, o.message, member=o.member, subject=o.subject)
         for o in report.observations
     ]
     if report.pickle_formats:
         fmt = report.pickle_formats[0]
         findings.append(
             _finding(
+                source,
                 "MOD003",
-                path,
                 f"{fmt}: loading it runs pickle code; {_advice(fmt)}",
                 settings.pickle_severity,
-                commit=commit,
             )
         )
-    if verdict.big_binary and not lfs_or_dvc:
+    if verdict.big_binary and not in_lfs_or_dvc:
         size_mb = verdict.size / (1024 * 1024)
         findings.append(
             _finding(
+                source,
                 "MOD004",
-                path,
                 f"{size_mb:.1f} MB binary committed to git (limit "
                 f"{settings.max_size / (1024 * 1024):g} MB); track it with Git LFS "
-                f"(`git lfs track`) or DVC (`dvc add {path}`)",
+                f"(`git lfs track`) or DVC (`dvc add {source.path}`)",
                 settings.large_severity,
-                commit=commit,
             )
         )
-    where = f" (commit {commit[:12]})" if commit else ""
-    errors = [ScanError(path, f"{message}{where}", NAME) for message in report.errors]
-    return findings, errors
+    # What the analyser could not read the way a loader would is not a pass (fail closed).
+    findings.extend(
+        _finding(source, "MOD007", f"{message}: not judged, so not passed", subject=message)
+        for message in report.errors
+        if message != _EMPTY
+    )
+    return findings
 
 
 def _advice(fmt: str) -> str:
@@ -104,24 +106,20 @@ def _advice(fmt: str) -> str:
 
 
 def _finding(
+    source: Source,
     rule_id: str,
-    path: str,
     message: str,
     severity: Severity | None = None,
     *,
     member: str | None = None,
-    commit: str | None = None,
     subject: str = "",
 ) -> Finding:
-    rule = _RULES[rule_id]
-    return Finding(
-        rule_id=rule_id,
-        message=message,
-        location=Location(path, 1, 1, commit=commit, member=member),
-        severity=rule.severity if severity is None else severity,
-        confidence=rule.confidence,
-        fingerprint=make_fingerprint(rule_id, path, member or "", subject),
-        hook=NAME,
+    return source.finding(
+        _RULES[rule_id],
+        message,
+        identity=(member or "", subject),
+        member=member,
+        severity=severity,
     )
 
 
@@ -129,72 +127,49 @@ def _strict(path: str) -> bool:
     return path.lower().endswith(formats.MODEL_SUFFIXES)
 
 
-def scan_files(
-    paths: Sequence[str], root: Path, settings: Settings
-) -> tuple[list[Finding], list[ScanError]]:
-    verdicts: dict[str, Verdict] = {}
-    errors: list[ScanError] = []
-    for path in paths:
-        try:
-            file_path = check_regular_file(path, root)
-            with file_path.open("rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                head = f.read(BINARY_SNIFF)
-                f.seek(0)
-                if (
-                    formats.sniff(head) in _IGNORED_KINDS
-                    and not _strict(path)
-                    and (size <= settings.max_size)
-                ):
-                    continue  # the common case: source, text, data that is no model
-                verdicts[path] = analyse(f, size, head, _strict(path), settings)
-        except Skipped as exc:
-            if not exc.quiet:
-                errors.append(exc.as_error(NAME))
-        except PermissionError:
-            errors.append(ScanError(path, "permission denied", NAME))
-        except OSError as exc:
-            errors.append(ScanError(path, f"cannot read: {exc.strerror or exc}", NAME))
-    big = [p for p, v in verdicts.items() if v.big_binary]
-    covered = policy.lfs_tracked(Path.cwd(), big) | {p for p in big if policy.dvc_tracked(p)}
+def scan_sources(sources: Sequence[Source], settings: Settings) -> list[Finding]:
+    """Each file judged by content (its name only decides how strict to be)."""
+    verdicts: dict[int, Verdict] = {}
+    for index, source in enumerate(sources):
+        with source.open() as f:
+            head = f.read(BINARY_SNIFF)
+            f.seek(0)
+            strict = _strict(source.path)
+            if formats.sniff(head) in _IGNORED_KINDS and not strict:
+                if source.size > settings.max_size:  # the size policy needs no content
+                    verdicts[index] = Verdict(FileReport(), source.size, b"\0" in head)
+                continue  # the common case: source, text, data that is no model
+            verdicts[index] = analyse(f, source.size, head, strict, settings)
+    big = [sources[i] for i, v in verdicts.items() if v.big_binary and sources[i].lfs is None]
+    covered = _lfs_or_dvc(big)
     findings: list[Finding] = []
-    for path, verdict in verdicts.items():
-        found, errs = to_findings(path, verdict, settings, None, path in covered)
-        findings.extend(found)
-        errors.extend(errs)
-    return findings, errors
+    for index, verdict in verdicts.items():
+        source = sources[index]
+        kept = source.lfs is not None or (source.root, source.path) in covered
+        findings.extend(to_findings(source, verdict, settings, kept))
+    return findings
 
 
-def scan_range(root: Path, spec: str, settings: Settings) -> tuple[list[Finding], list[ScanError]]:
-    """Every file each commit of `spec` adds or modifies, read from git's object store."""
-    try:
-        changes = [
-            c
-            for sha in gitrange.commits_in_range(root, spec)
-            for c in gitrange.changed_blobs(root, sha)
-        ]
-    except gitrange.GitError as exc:
-        return [], [ScanError(spec, f"cannot list the commits: {exc}", NAME)]
-    strict = {c.blob for c in changes if _strict(c.path)}
-    verdicts: dict[str, Verdict] = {}
-    for sha, size, window in gitrange.iter_blobs(
-        root, list(dict.fromkeys(c.blob for c in changes))
-    ):
-        head = window.read(BINARY_SNIFF)
-        if formats.sniff(head) in _IGNORED_KINDS and sha not in strict:
-            if size > settings.max_size:  # the size policy needs no content
-                verdicts[sha] = Verdict(FileReport(), size, b"\0" in head)
-            continue
-        with gitrange.spool(window, head) as blob:
-            verdicts[sha] = analyse(blob, size, head, sha in strict, settings)
-    findings: list[Finding] = []
-    errors: list[ScanError] = []
-    for change in changes:
-        if change.blob in verdicts:
-            # LFS-tracked files are pointers in git, so a big blob is never in LFS.
-            found, errs = to_findings(
-                change.path, verdicts[change.blob], settings, change.commit, False
-            )
-            findings.extend(found)
-            errors.extend(errs)
-    return findings, errors
+def _lfs_or_dvc(big: Sequence[Source]) -> set[tuple[object, str]]:
+    """Big binaries whose committed form is an LFS pointer (by `.gitattributes`) or that
+    DVC owns (a `<file>.dvc` for it or a folder above it)."""
+    covered: set[tuple[object, str]] = set()
+    by_repo: dict[object, list[Source]] = {}
+    for source in big:
+        by_repo.setdefault(source.root, []).append(source)
+    for root, group in by_repo.items():
+        repo = group[0].snapshot.repo
+        filters = repo.filters([s.path for s in group]) if repo is not None else {}
+        for source in group:
+            if filters.get(source.path) == "lfs" or _dvc_tracked(source):
+                covered.add((root, source.path))
+    return covered
+
+
+def _dvc_tracked(source: Source) -> bool:
+    path = PurePosixPath(source.path)
+    return any(
+        source.snapshot.exists(f"{folder}.dvc")
+        for folder in (path, *path.parents)
+        if str(folder) not in ("", ".")
+    )

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from pathlib import Path
+from collections.abc import Sequence
 
 from mlwarden.checks.pins import rules as pins_rules
 from mlwarden.checks.pins.common import NAME, Options, Sink
 from mlwarden.checks.pins.lock import LOCK_FILES
-from mlwarden.core.findings import HookResult
-from mlwarden.core.hooks import Hook, ScanContext
+from mlwarden.core.findings import Finding, HookResult, ScanError
+from mlwarden.core.hooks import Hook, HookContext
 from mlwarden.core.rules import Rule
+from mlwarden.core.sources import Source
 
 # The `files:` pattern of the pre-commit manifest entry: the same names `classify` picks,
 # so pre-commit does not start the hook for files it would ignore (tested to agree).
@@ -61,46 +62,54 @@ def classify(path: str) -> str | None:
     return None
 
 
-def run(ctx: ScanContext, options: Options) -> HookResult:
-    from mlwarden.checks.pins import actions as pins_actions
-    from mlwarden.checks.pins import conda as pins_conda
-    from mlwarden.checks.pins import docker as pins_docker
-    from mlwarden.checks.pins import pyproject as pins_pyproject
+def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
+    from mlwarden.checks.pins import actions, conda, docker, pyproject
     from mlwarden.checks.pins.requirements import RequirementsScan
     from mlwarden.checks.pins.specs import SpecChecker
     from mlwarden.checks.pins.typosquat import NameChecker
 
-    groups: dict[str, list[str]] = {}
-    for path in ctx.files:
-        kind = classify(path)
-        if kind is not None:
-            groups.setdefault(kind, []).append(path)
-    sink = Sink({rule.id: rule for rule in pins_rules.RULES})
-    if not groups:
-        return HookResult()
-    specs = SpecChecker(sink, options, NameChecker.load())
-    max_bytes = ctx.config.max_file_size
-    requirement_files = list(groups.get("requirements", []))
-    conda_includes: list[str] = []
-    for path in groups.get("conda", []):
-        conda_includes += pins_conda.scan(path, ctx.root, max_bytes, specs)
-    RequirementsScan(ctx.root, max_bytes, sink, specs).run(requirement_files + conda_includes)
-    pyprojects = list(groups.get("pyproject", []))
-    for lock in groups.get("lock", []):
-        # A lock file changed alone still has to match its pyproject.toml.
-        sibling = posixpath.join(posixpath.dirname(lock), "pyproject.toml")
-        if Path(sibling).is_file() and sibling not in pyprojects:
-            pyprojects.append(sibling)
-    for path in pyprojects:
-        pins_pyproject.scan(path, ctx.root, max_bytes, specs)
-    for path in groups.get("docker", []):
-        pins_docker.scan(path, ctx.root, max_bytes, specs)
-    for path in groups.get("workflow", []):
-        pins_actions.scan_workflow(path, ctx.root, max_bytes, specs)
-    for path in groups.get("precommit", []):
-        pins_actions.scan_precommit(path, ctx.root, max_bytes, specs)
-    findings = tuple(sorted(set(sink.findings), key=lambda f: f.sort_key()))
-    return HookResult(findings=findings, errors=tuple(sorted(set(sink.errors))))
+    options: Options = ctx.options
+    findings: list[Finding] = []
+    errors: list[ScanError] = []
+    # Manifests include each other (`-r`, a lock beside its pyproject): each version of the
+    # repository (work tree, or one commit) is judged on its own.
+    by_version: dict[int, list[Source]] = {}
+    for source in sources:
+        if classify(source.path) is not None:
+            by_version.setdefault(id(source.snapshot), []).append(source)
+    for group in by_version.values():
+        files = group[0].snapshot
+        groups: dict[str, list[str]] = {}
+        for source in group:
+            groups.setdefault(classify(source.path) or "", []).append(source.path)
+        sink = Sink({rule.id: rule for rule in pins_rules.RULES}, files)
+        specs = SpecChecker(sink, options, NameChecker.load())
+        max_bytes = ctx.config.max_file_size
+        conda_includes: list[str] = []
+        for path in groups.get("conda", []):
+            conda_includes += conda.scan(path, files, max_bytes, specs)
+        requirement_files = list(groups.get("requirements", []))
+        RequirementsScan(files, max_bytes, sink, specs).run(requirement_files + conda_includes)
+        pyprojects = list(groups.get("pyproject", []))
+        for lock in groups.get("lock", []):
+            # A lock file changed alone still has to match its pyproject.toml.
+            sibling = posixpath.join(posixpath.dirname(lock), "pyproject.toml")
+            if files.exists(sibling) and sibling not in pyprojects:
+                pyprojects.append(sibling)
+        for path in pyprojects:
+            pyproject.scan(path, files, max_bytes, specs)
+        for path in groups.get("docker", []):
+            docker.scan(path, files, max_bytes, specs)
+        for path in groups.get("workflow", []):
+            actions.scan_workflow(path, files, max_bytes, specs)
+        for path in groups.get("precommit", []):
+            actions.scan_precommit(path, files, max_bytes, specs)
+        findings.extend(sink.findings)
+        errors.extend(sink.errors)
+    return HookResult(
+        findings=tuple(sorted(set(findings), key=Finding.sort_key)),
+        errors=tuple(sorted(set(errors))),
+    )
 
 
 HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run)

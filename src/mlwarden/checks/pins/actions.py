@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from pathlib import Path
 
 import yaml
 
@@ -16,6 +15,7 @@ from mlwarden.checks.pins.common import read
 from mlwarden.checks.pins.shell import check_pip_args, pip_commands
 from mlwarden.checks.pins.specs import BadRequirement, SpecChecker
 from mlwarden.core.findings import Severity
+from mlwarden.core.sources import Snapshot
 
 _SHA = re.compile(r"[0-9a-fA-F]{40}")
 _VERSION_TAG = re.compile(r"^v?\d+(\.\d+)*([.\-+]?[A-Za-z0-9.\-+]*)?$")
@@ -24,8 +24,8 @@ _BRANCHES = frozenset(
 )
 
 
-def _load(path: str, root: Path, max_bytes: int, specs: SpecChecker) -> list[yaml.Node] | None:
-    text = read(path, root, max_bytes, specs.sink)
+def _load(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> list[yaml.Node] | None:
+    text = read(path, files, max_bytes, specs.sink)
     if text is None:
         return None
     try:
@@ -35,8 +35,8 @@ def _load(path: str, root: Path, max_bytes: int, specs: SpecChecker) -> list[yam
         return None
 
 
-def scan_workflow(path: str, root: Path, max_bytes: int, specs: SpecChecker) -> None:
-    docs = _load(path, root, max_bytes, specs)
+def scan_workflow(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> None:
+    docs = _load(path, files, max_bytes, specs)
     for doc in docs or []:
         for key, _, value in y.walk_pairs(doc):
             if key == "uses" and (ref := y.scalar(value)):
@@ -77,8 +77,8 @@ def _check_uses(path: str, line: int, ref: str, specs: SpecChecker) -> None:
     )
 
 
-def scan_precommit(path: str, root: Path, max_bytes: int, specs: SpecChecker) -> None:
-    docs = _load(path, root, max_bytes, specs)
+def scan_precommit(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> None:
+    docs = _load(path, files, max_bytes, specs)
     require_sha = specs.options.precommit_require_sha
     for doc in docs or []:
         for repo in y.seq(y.get(doc, "repos")):

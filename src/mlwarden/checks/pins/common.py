@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from mlwarden.core.files import Skipped, read_text
-from mlwarden.core.findings import Finding, Location, ScanError, Severity, make_fingerprint
+from mlwarden.core import failclosed
+from mlwarden.core.findings import Finding, ScanError, Severity
 from mlwarden.core.rules import Rule
+from mlwarden.core.sources import Skipped, Snapshot, Source
 
 NAME = "pins"
 
@@ -34,11 +34,21 @@ class Options:
 
 @dataclass
 class Sink:
-    """Collects one run's findings and errors; every helper module writes into it."""
+    """Collects one run's findings and errors; every helper module writes into it.
+
+    Paths are repository-relative; `files` is the version of the repository being judged
+    (the manifests a file includes are read from the same version)."""
 
     rules: dict[str, Rule]
+    files: Snapshot
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    _sources: dict[str, Source | None] = field(default_factory=dict)
+
+    def source(self, path: str) -> Source | None:
+        if path not in self._sources:
+            self._sources[path] = self.files.file(path)
+        return self._sources[path]
 
     def add(
         self,
@@ -51,35 +61,39 @@ class Sink:
         column: int = 1,
         severity: Severity | None = None,
     ) -> None:
-        rule = self.rules[rule_id]
+        source = self.source(path) or Source(path, self.files.display(path), 0, self.files)
         self.findings.append(
-            Finding(
-                rule_id=rule_id,
-                message=message,
-                location=Location(path, max(line, 1), max(column, 1)),
-                severity=rule.severity if severity is None else severity,
-                confidence=rule.confidence,
-                fingerprint=make_fingerprint(rule_id, path, identity),
-                hook=NAME,
+            source.finding(
+                self.rules[rule_id],
+                message,
+                line=max(line, 1),
+                column=max(column, 1),
+                identity=(identity,),
+                severity=severity,
             )
         )
 
     def error(self, path: str, message: str) -> None:
-        self.errors.append(ScanError(path, message, NAME))
+        self.errors.append(ScanError(self.files.display(path), message, NAME))
 
 
-def read(path: str, root: Path, max_bytes: int, sink: Sink) -> str | None:
+def read(path: str, files: Snapshot, max_bytes: int, sink: Sink) -> str | None:
     """The file's text, or None after recording why it was not read.
 
-    The pins hook picks files by name, so a binary `requirements.txt` is worth a note
-    even though `files` marks binary skips as quiet.
+    The pins hook picks files by name, so a binary `requirements.txt` is worth a note; a
+    manifest over `max-file-size` is not judged, and says so (fail closed).
     """
+    source = sink.source(path)
+    if source is None:
+        sink.error(path, "file not found")
+        return None
+    if source.size > max_bytes:
+        sink.findings.append(failclosed.too_large(source, source.size, max_bytes, NAME))
+        return None
     try:
-        return read_text(path, max_bytes=max_bytes, root=root).text
-    except Skipped as exc:
-        if not exc.quiet or exc.reason == "binary file":
-            binary = exc.reason == "binary file"
-            sink.error(path, "binary file; not a dependency file" if binary else exc.reason)
+        return source.read_text().text
+    except Skipped:
+        sink.error(path, "binary file; not a dependency file")
         return None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import Path
 
 import yaml
 
@@ -13,6 +12,7 @@ from mlwarden.checks.pins.common import check_index_url, read, redact
 from mlwarden.checks.pins.reqfile import iter_options, split_tokens
 from mlwarden.checks.pins.requirements import check_index_option
 from mlwarden.checks.pins.specs import BadRequirement, SpecChecker
+from mlwarden.core.sources import Snapshot
 
 # name, then an optional version part: "numpy=1.26.4=py311h", "numpy 1.26.4", "numpy>=1.2"
 _SPEC = re.compile(r"^\s*(?P<name>[A-Za-z0-9_.\-]+)\s*(?P<rest>.*?)\s*$")
@@ -44,10 +44,10 @@ def conda_pinned(rest: str) -> bool:
     return match.group(1) == "==" or version.count(".") >= 2 or bool(match.group(3))
 
 
-def scan(path: str, root: Path, max_bytes: int, specs: SpecChecker) -> list[str]:
+def scan(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> list[str]:
     """Check one environment file; returns requirement files its `pip:` section includes."""
     sink = specs.sink
-    text = read(path, root, max_bytes, sink)
+    text = read(path, files, max_bytes, sink)
     if text is None:
         return []
     try:
@@ -141,6 +141,6 @@ def _check_pip_entry(specs: SpecChecker, path: str, node: yaml.Node) -> list[str
             )
         elif name in ("--requirement", "--constraint") and arg:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(path), arg))
-            if Path(target).is_file():
+            if specs.sink.files.exists(target):
                 includes.append(target)
     return includes

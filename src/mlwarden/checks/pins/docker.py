@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from mlwarden.checks.pins.common import read
 from mlwarden.checks.pins.reqfile import split_tokens
 from mlwarden.checks.pins.requirements import check_index_option
 from mlwarden.checks.pins.shell import check_pip_args, locate, pip_commands, pipes_to_shell
 from mlwarden.checks.pins.specs import SpecChecker
+from mlwarden.core.sources import Snapshot
 
 _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)\s+(.*)$", re.DOTALL)
 _ESCAPE = re.compile(r"^#\s*escape\s*=\s*(\S)", re.IGNORECASE)
@@ -53,8 +53,8 @@ def _instruction(physical: list[tuple[int, str]]) -> Iterator[Instruction]:
         yield first_no, match.group(1).upper(), match.group(2), lines
 
 
-def scan(path: str, root: Path, max_bytes: int, specs: SpecChecker) -> None:
-    text = read(path, root, max_bytes, specs.sink)
+def scan(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> None:
+    text = read(path, files, max_bytes, specs.sink)
     if text is None:
         return
     stages: set[str] = set()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import posixpath
 import sys
-from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
 from mlwarden.checks.pins.common import Sink, read
+from mlwarden.core.sources import Snapshot
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,25 +39,24 @@ def parse_json(text: str) -> Any:
         raise ValueError("invalid JSON: nested too deeply") from None
 
 
-def find_lock(pyproject: str, root: Path) -> str | None:
+def find_lock(pyproject: str, files: Snapshot) -> str | None:
     """The nearest lock file: beside pyproject.toml, else in a parent (workspaces), up to root."""
     folder = posixpath.dirname(pyproject)
-    root_abs = root.resolve()
     while True:
         for name in LOCK_FILES:
             candidate = posixpath.join(folder, name) if folder else name
-            if Path(candidate).is_file():
+            if files.exists(candidate):
                 return candidate
-        if not folder or Path(folder).resolve() == root_abs or folder in (".", "/"):
+        if not folder or folder in (".", "/"):
             return None
         folder = posixpath.dirname(folder)
 
 
 def locked_versions(
-    path: str, root: Path, max_bytes: int, sink: Sink
+    path: str, files: Snapshot, max_bytes: int, sink: Sink
 ) -> dict[str, set[str]] | None:
     """Canonical name -> versions in the lock, or None (error recorded) if unreadable."""
-    text = read(path, root, max_bytes, sink)
+    text = read(path, files, max_bytes, sink)
     if text is None:
         return None
     versions: dict[str, set[str]] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -14,6 +13,7 @@ from packaging.version import InvalidVersion, Version
 from mlwarden.checks.pins.common import check_index_url, is_remote, read
 from mlwarden.checks.pins.lock import find_lock, locked_versions, parse_toml
 from mlwarden.checks.pins.specs import BadRequirement, SpecChecker, is_pinned, short
+from mlwarden.core.sources import Snapshot
 
 _UNSAFE_STRATEGIES = ("unsafe-best-match", "unsafe-first-match")
 
@@ -64,9 +64,9 @@ def _deps(data: dict[str, Any], lines: Lines) -> Iterator[tuple[str, int]]:
                 yield dep, lines.find(dep, start)
 
 
-def scan(path: str, root: Path, max_bytes: int, specs: SpecChecker) -> None:
+def scan(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> None:
     sink = specs.sink
-    text = read(path, root, max_bytes, sink)
+    text = read(path, files, max_bytes, sink)
     if text is None:
         return
     try:
@@ -75,7 +75,7 @@ def scan(path: str, root: Path, max_bytes: int, specs: SpecChecker) -> None:
         sink.error(path, str(exc))
         return
     lines = Lines(text)
-    _check_dependencies(path, root, max_bytes, specs, data, lines)
+    _check_dependencies(path, files, max_bytes, specs, data, lines)
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     assert isinstance(tool, dict)
     _check_uv(path, specs, tool.get("uv"), lines)
@@ -180,7 +180,12 @@ def _check_uv_git(
 
 
 def _check_dependencies(
-    path: str, root: Path, max_bytes: int, specs: SpecChecker, data: dict[str, Any], lines: Lines
+    path: str,
+    files: Snapshot,
+    max_bytes: int,
+    specs: SpecChecker,
+    data: dict[str, Any],
+    lines: Lines,
 ) -> None:
     project = data.get("project")
     own = canonicalize_name(str(project.get("name", ""))) if isinstance(project, dict) else ""
@@ -196,7 +201,7 @@ def _check_dependencies(
             ranged.append((req, line))
     if not ranged:
         return
-    lock = find_lock(path, root)
+    lock = find_lock(path, files)
     if lock is None:
         unpinned = [req for req, _ in ranged if not is_pinned(req)]
         if unpinned:
@@ -213,7 +218,7 @@ def _check_dependencies(
                 "no-lock",
             )
         return
-    locked = locked_versions(lock, root, max_bytes, specs.sink)
+    locked = locked_versions(lock, files, max_bytes, specs.sink)
     if locked is None:
         return
     for req, line in ranged:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -13,6 +12,7 @@ from mlwarden.checks.pins.common import Options, Sink, check_index_url, is_remot
 from mlwarden.checks.pins.reqfile import Include, ParsedFile, parse
 from mlwarden.checks.pins.specs import BadRequirement, SpecChecker, is_pinned, short
 from mlwarden.core.findings import Severity
+from mlwarden.core.sources import Snapshot
 
 MAX_INCLUDE_DEPTH = 50
 
@@ -39,7 +39,7 @@ def check_index_option(
 class RequirementsScan:
     """Reads and checks every requirements file once, following includes."""
 
-    root: Path
+    files: Snapshot
     max_bytes: int
     sink: Sink
     specs: SpecChecker
@@ -54,7 +54,7 @@ class RequirementsScan:
     def _visit(self, path: str, stack: list[str]) -> None:
         if path in self.parsed:
             return
-        text = read(path, self.root, self.max_bytes, self.sink)
+        text = read(path, self.files, self.max_bytes, self.sink)
         parsed = parse(path, text) if text is not None else None
         self.parsed[path] = parsed
         if parsed is None:
@@ -88,16 +88,12 @@ class RequirementsScan:
         if "$" in inc.target:
             return None  # environment-dependent; pip expands it at install time
         target = posixpath.normpath(posixpath.join(posixpath.dirname(path), inc.target))
-        try:
-            inside = (Path.cwd() / target).resolve().is_relative_to(self.root.resolve())
-        except OSError:
-            inside = False
-        if not inside:
+        if target == ".." or target.startswith(("../", "/")):
             self.sink.error(
                 path, f"line {inc.line}: {option} {inc.target} leaves the repository; not followed"
             )
             return None
-        if not Path(target).is_file():
+        if not self.files.exists(target):
             self.sink.error(path, f"line {inc.line}: {option} {inc.target}: file not found")
             return None
         return target

@@ -1,10 +1,11 @@
 """Secrets hook: AI/ML provider keys, cloud keys, private keys and passwords in clear.
 
-Scans working-tree files (code, configs, `.env`, notebooks' cells and text outputs) or,
-with `--commits A..B`, what every commit of a pushed range added. Findings show a
-redacted secret only; their fingerprint hashes the secret, so moving code never churns
-a baseline. Secrets recorded in the baseline (written only by `mlwarden baseline`) and
-lines marked `# pragma: allowlist secret` are not reported.
+Judges text files of any size (code, configs, `.env`, notebooks' cells and text outputs),
+whichever way the runner reached them: work tree, staged, or what the commits of a
+pushed range added. Findings show a redacted secret only; their fingerprint hashes the
+secret, so moving code never churns a baseline. Secrets recorded in the baseline (written
+only by `mlwarden baseline`) and lines marked `# pragma: allowlist secret` are not
+reported.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlwarden.checks.secrets.baseline import load_baseline
-from mlwarden.checks.secrets.files import scan_file
-from mlwarden.checks.secrets.range import scan_range
-from mlwarden.checks.secrets.report import Detection, root_relative, wanted
+from mlwarden.checks.secrets.report import Detection, wanted
 from mlwarden.checks.secrets.rules import RULES
+from mlwarden.checks.secrets.scan import scan_source
 from mlwarden.core.errors import UsageError
-from mlwarden.core.findings import HookResult, ScanError
-from mlwarden.core.hooks import Hook, ScanContext
+from mlwarden.core.findings import Finding, HookResult
+from mlwarden.core.hooks import Hook, HookContext
 from mlwarden.core.rules import Rule
+from mlwarden.core.sources import Source
 
 NAME = "secrets"
 
@@ -40,31 +41,32 @@ def _rules() -> tuple[Rule, ...]:
     return RULES
 
 
-def run(ctx: ScanContext, options: Options) -> HookResult:
-    baseline = load_baseline(ctx.root / options.baseline)
-    detections, errors = detect(ctx, options)
-    findings = tuple(
+def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
+    options: Options = ctx.options
+    baseline = load_baseline(ctx.config.root / options.baseline)
+    detections, unjudged = detect(sources, ctx)
+    findings = [
         d.finding for d in detections if not baseline.contains(d.baseline_path, d.sha256, d.sha1)
-    )
-    return HookResult(findings=findings, errors=tuple(errors))
+    ]
+    return HookResult(findings=tuple(findings + unjudged))
 
 
-def detect(ctx: ScanContext, options: Options) -> tuple[list[Detection], list[ScanError]]:
+def detect(sources: Sequence[Source], ctx: HookContext) -> tuple[list[Detection], list[Finding]]:
     """Everything found before the baseline applies: also what `mlwarden baseline` records."""
+    options: Options = ctx.options
     allowed = compile_allowed(options.extra_allowed)
-    if ctx.commits:
-        return scan_range(ctx, allowed, generic=options.generic)
+    baseline_file = f"{ctx.config.folder}/{options.baseline}".lstrip("/")
     detections: list[Detection] = []
-    errors: list[ScanError] = []
-    baseline_file = root_relative(str(ctx.root / options.baseline), ctx.root)
-    for path in ctx.files:
-        if not wanted(path) or root_relative(path, ctx.root) == baseline_file:
+    unjudged: list[Finding] = []
+    for source in sources:
+        if not wanted(source.path) or source.path == baseline_file:
             continue
-        found, error = scan_file(path, ctx, allowed, generic=options.generic)
+        found, failed = scan_source(
+            source, allowed, generic=options.generic, max_bytes=ctx.config.max_file_size
+        )
         detections.extend(found)
-        if error is not None:
-            errors.append(error)
-    return detections, errors
+        unjudged.extend(failed)
+    return detections, unjudged
 
 
 def compile_allowed(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:

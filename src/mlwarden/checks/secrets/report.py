@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from mlwarden.checks.secrets.engine import Hit, redact
 from mlwarden.checks.secrets.names import words
 from mlwarden.checks.secrets.rules import ENV_NAMES, LABELS, RULES
-from mlwarden.core.findings import Finding, Location, make_fingerprint
+from mlwarden.core.findings import Finding
+from mlwarden.core.sources import Source
 
 NAME = "secrets"
 
@@ -54,21 +54,12 @@ def generic_applies(path: str) -> bool:
     return pure.name not in _NO_GENERIC_NAMES and pure.suffix not in (".dvc", ".sum")
 
 
-def root_relative(path: str, root: Path) -> str:
-    try:
-        return Path(os.path.abspath(path)).relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return PurePosixPath(path).as_posix()
-
-
 def make_detection(
     hit: Hit,
-    path: str,
-    root: Path,
+    source: Source,
     *,
     line: int,
     column: int,
-    commit: str | None = None,
     cell: int | None = None,
     output: bool = False,
 ) -> Detection:
@@ -76,21 +67,17 @@ def make_detection(
     raw = hit.secret.encode("utf-8", "surrogateescape")
     digest = hashlib.sha256(raw).hexdigest()
     sha1 = hashlib.sha1(raw).hexdigest()  # detect-secrets' baseline hash, for imported baselines
-    rule = _RULES_BY_ID[hit.rule_id]
     # The commit is not repeated here: reports print Location.commit themselves.
     where = f" in cell {cell}{' output' if output else ''}" if cell is not None else ""
-    finding = Finding(
-        rule_id=hit.rule_id,
-        message=f"{LABELS[hit.rule_id]} `{redact(hit.secret)}`{where}: {advice(hit.rule_id)}",
-        location=Location(
-            path, line, column, commit=commit, member=f"cell {cell}" if cell is not None else None
-        ),
-        severity=rule.severity,
-        confidence=rule.confidence,
-        fingerprint=make_fingerprint(hit.rule_id, path, digest),
-        hook=NAME,
+    finding = source.finding(
+        _RULES_BY_ID[hit.rule_id],
+        f"{LABELS[hit.rule_id]} `{redact(hit.secret)}`{where}: {advice(hit.rule_id)}",
+        line=line,
+        column=column,
+        identity=(digest,),
+        member=f"cell {cell}" if cell is not None else None,
     )
-    return Detection(finding, root_relative(path, root), digest, sha1)
+    return Detection(finding, source.path, digest, sha1)
 
 
 def advice(rule_id: str) -> str:

@@ -1,33 +1,27 @@
 """The `semgrep` hook: mlwarden's ML rule pack (plus maintainers' packs) in one semgrep run.
 
-Python files go to semgrep as they are; notebooks are turned into a line-preserving
-Python view of their code cells (magics neutralised), scanned from a temporary folder,
-and every finding is mapped back to the raw `.ipynb` line and cell. The rules, their
+Python files go to semgrep as they are (other versions than the work tree's are written
+to a temporary folder first); notebooks as the shared line-preserving Python view of
+their code cells (`core.notebook.code_view`), every finding mapped back to the raw
+`.ipynb` line and cell. The rules, their
 severities and documentation come from the pack's YAML metadata (`semgrep_pack`).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from mlwarden.core import failclosed, notebook
 from mlwarden.core.config import Config
-from mlwarden.core.files import NotebookError, NotebookView, Skipped, notebook_code_view, read_text
-from mlwarden.core.findings import (
-    Confidence,
-    Finding,
-    HookResult,
-    Location,
-    ScanError,
-    Severity,
-    make_fingerprint,
-)
-from mlwarden.core.hooks import Hook, ScanContext
-from mlwarden.core.rules import Rule
+from mlwarden.core.findings import Confidence, Finding, HookResult, ScanError, Severity
+from mlwarden.core.hooks import Hook, HookContext
+from mlwarden.core.notebook import NotebookView
+from mlwarden.core.rules import Rule, RuleDoc
+from mlwarden.core.sources import Skipped, Source, on_disk
 
 NAME = "semgrep"
 
@@ -57,7 +51,7 @@ class Options:
 class _Target:
     """A file semgrep scans, and how to map its findings back to what the user sees."""
 
-    path: str
+    source: Source
     lines: tuple[str, ...]
     notebook: NotebookView | None = None
     raw_lines: tuple[str, ...] = ()
@@ -69,80 +63,81 @@ def _rules() -> tuple[Rule, ...]:
     return tuple(entry.rule for entry in builtin_pack())
 
 
-def configured_rules(config: Config) -> tuple[Rule, ...]:
-    """The pack's rules plus the maintainers' `extra-rules` (for SARIF rule metadata)."""
-    options = config.options(NAME, Options)
-    ctx = ScanContext(config.root, (), config)
-    _, extra, _ = _extra_configs(ctx, options, {rule.id for rule in _rules()})
-    return (*_rules(), *extra.values())
-
-
-def run(ctx: ScanContext, options: Options) -> HookResult:
+def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
     from mlwarden.checks.semgrep.pack import PackError, builtin_pack, pack_dir
 
+    options: Options = ctx.options
     errors: list[ScanError] = []
     try:
         configs = [pack_dir()]
         known = {entry.rule.id: entry.rule for entry in builtin_pack()}
     except PackError as exc:
         return HookResult(errors=(ScanError(".", str(exc), NAME),))
-    extra, extra_rules, extra_errors = _extra_configs(ctx, options, set(known))
+    extra, extra_rules, extra_errors = _extra_configs(ctx.config, options, set(known))
     configs += extra
     errors += extra_errors
-    plain, notebooks, read_errors = _collect(ctx, every_file=bool(extra))
-    errors += read_errors
-    if not plain and not notebooks:
-        return HookResult(errors=tuple(errors))
+    max_bytes = ctx.config.max_file_size
+    targets, unjudged = _collect(sources, every_file=bool(extra), max_bytes=max_bytes)
+    if not targets:
+        return HookResult(findings=tuple(unjudged), errors=tuple(errors))
     with tempfile.TemporaryDirectory(prefix="mlwarden-semgrep-") as tmp:
-        targets = dict(plain)
-        for index, (target, view) in enumerate(notebooks):
-            # One folder per notebook keeps the original name visible in semgrep errors.
-            view_path = Path(tmp) / str(index) / (PurePosixPath(target.path).stem + ".py")
-            view_path.parent.mkdir()
-            view_path.write_text(view.source, encoding="utf-8")
-            targets[str(view_path)] = target
-        findings, scan_errors = _scan(ctx, options, configs, targets, known, extra_rules)
-    return HookResult(findings=findings, errors=tuple(errors + scan_errors))
+        by_path: dict[str, _Target] = {}
+        for index, target in enumerate(targets):
+            if target.notebook is not None:
+                # One folder per notebook keeps the original name visible in semgrep errors.
+                view_path = Path(tmp) / "nb" / str(index) / (Path(target.source.path).stem + ".py")
+                view_path.parent.mkdir(parents=True)
+                view_path.write_text(target.notebook.source, encoding="utf-8")
+            else:
+                view_path = on_disk(target.source, Path(tmp) / "blobs", index)
+            by_path[str(view_path)] = target
+        findings, scan_errors = _scan(options, configs, by_path, known, extra_rules, max_bytes)
+    return HookResult(
+        findings=(*findings, *unjudged),
+        errors=tuple(errors + scan_errors),
+        rules=tuple(extra_rules.values()),
+    )
 
 
 def _collect(
-    ctx: ScanContext, *, every_file: bool
-) -> tuple[dict[str, _Target], list[tuple[_Target, NotebookView]], list[ScanError]]:
+    sources: Sequence[Source], *, every_file: bool, max_bytes: int
+) -> tuple[list[_Target], list[Finding]]:
     """The files semgrep should see; maintainers' rules may target any language."""
-    plain: dict[str, _Target] = {}
-    notebooks: list[tuple[_Target, NotebookView]] = []
-    errors: list[ScanError] = []
-    for path in ctx.files:
-        suffix = PurePosixPath(path).suffix.lower()
+    targets: list[_Target] = []
+    unjudged: list[Finding] = []
+    for source in sources:
+        suffix = PurePosixPath(source.path).suffix.lower()
         wanted = every_file or suffix in PYTHON_SUFFIXES or suffix in CONFIG_SUFFIXES
         if suffix != NOTEBOOK_SUFFIX and not wanted:
             continue
-        try:
-            text = read_text(path, max_bytes=ctx.config.max_file_size, root=ctx.root)
-        except Skipped as exc:
-            if not exc.quiet:
-                errors.append(exc.as_error(NAME))
+        if suffix != NOTEBOOK_SUFFIX and source.size > max_bytes:
+            unjudged.append(failclosed.too_large(source, source.size, max_bytes, NAME))
             continue
+        try:
+            text = source.read_text()
+        except Skipped:
+            continue  # binary: no source code to judge
         if suffix != NOTEBOOK_SUFFIX:
-            plain[path] = _Target(path, tuple(text.lines))
+            targets.append(_Target(source, tuple(text.lines)))
             continue
         try:
-            view = notebook_code_view(text.text)
-        except NotebookError as exc:
-            errors.append(ScanError(path, f"malformed notebook: {exc}", NAME))
+            view = notebook.code_view(text.text)
+        except notebook.NotebookError:
+            continue  # not JSON: no cell a kernel could run (the secrets hook reads it as text)
+        if len(view.source) > max_bytes:
+            unjudged.append(failclosed.too_large(source, len(view.source), max_bytes, NAME))
             continue
-        target = _Target(path, tuple(view.source.splitlines()), view, tuple(text.lines))
-        notebooks.append((target, view))
-    return plain, notebooks, errors
+        targets.append(_Target(source, tuple(view.source.splitlines()), view, tuple(text.lines)))
+    return targets, unjudged
 
 
 def _extra_configs(
-    ctx: ScanContext, options: Options, builtin_ids: set[str]
+    config: Config, options: Options, builtin_ids: set[str]
 ) -> tuple[list[Path], dict[str, Rule], list[ScanError]]:
     """Maintainers' rule packs: paths relative to the config file, ids that do not clash."""
     from mlwarden.checks.semgrep.pack import PackError, load_pack
 
-    base = ctx.config.source.parent if ctx.config.source else ctx.config.root
+    base = config.root
     configs: list[Path] = []
     rules_by_id: dict[str, Rule] = {}
     errors: list[ScanError] = []
@@ -172,12 +167,12 @@ def _extra_configs(
 
 
 def _scan(
-    ctx: ScanContext,
     options: Options,
     configs: list[Path],
     targets: Mapping[str, _Target],
     known: Mapping[str, Rule],
     extra_rules: Mapping[str, Rule],
+    max_bytes: int,
 ) -> tuple[tuple[Finding, ...], list[ScanError]]:
     from mlwarden.checks.semgrep.engine import EngineError, EngineOutput, run_semgrep
     from mlwarden.checks.semgrep.pack import short_rule_id
@@ -190,7 +185,7 @@ def _scan(
             list(targets),
             cwd=Path.cwd(),
             experimental=options.experimental,
-            max_target_bytes=ctx.config.max_file_size,
+            max_target_bytes=max_bytes,
             timeout=options.timeout,
             jobs=options.jobs,
         )
@@ -214,39 +209,45 @@ def _scan(
         if target is None:
             continue
         rule_id = short_rule_id(match.check_id)
-        rule = known.get(rule_id) or extra_rules.get(rule_id)
-        severity = rule.severity if rule else Severity.MEDIUM
-        confidence = rule.confidence if rule else Confidence.MEDIUM
+        rule = known.get(rule_id) or extra_rules.get(rule_id) or _unknown_rule(rule_id)
         source = target.lines[match.line - 1] if 0 < match.line <= len(target.lines) else ""
         identity = " ".join(source.split())
-        occurrence = seen.get((rule_id, target.path, identity), 0)
-        seen[(rule_id, target.path, identity)] = occurrence + 1
-        location, message = _locate(target, match.line, match.column, match.message)
+        key = (rule_id, target.source.path, identity)
+        seen[key] = seen.get(key, 0) + 1
+        line, column, member, message = _locate(target, match.line, match.column, match.message)
         findings.append(
-            Finding(
-                rule_id=rule_id,
-                message=message or (rule.summary if rule else rule_id),
-                location=location,
-                severity=severity,
-                confidence=confidence,
-                fingerprint=make_fingerprint(rule_id, target.path, identity, str(occurrence)),
-                hook=NAME,
+            target.source.finding(
+                rule,
+                message or rule.summary,
+                line=line,
+                column=column,
+                member=member,
+                identity=(identity, str(seen[key] - 1)),
             )
         )
     for error in output.errors:
-        target = targets.get(error.path or "")
-        line = error.line
-        if target and target.notebook and line:
-            line = target.notebook.raw_position(line)[0]
-        errors.append(
-            ScanError(
-                target.path if target else (error.path or "."),
-                _error_text(error.kind, line, error.message, in_file=target is not None),
-                NAME,
-            )
-        )
+        where = error.path or ""
+        found = targets.get(where) or by_path.get(os.path.normpath(where)) if where else None
+        at = error.line
+        if found and found.notebook and at:
+            at = found.notebook.raw_position(at)[0]
+        text = _error_text(error.kind, at, error.message, in_file=found is not None)
+        errors.append(found.source.error(NAME, text) if found else ScanError(".", text, NAME))
     findings.sort(key=Finding.sort_key)
     return tuple(findings), errors
+
+
+def _unknown_rule(rule_id: str) -> Rule:
+    """A rule semgrep reported that no pack we loaded declares (should not happen)."""
+    return Rule(
+        rule_id,
+        rule_id.lower(),
+        NAME,
+        Severity.MEDIUM,
+        Confidence.MEDIUM,
+        rule_id,
+        RuleDoc(what="", why="", example="", instead=""),
+    )
 
 
 def _error_text(kind: str, line: int | None, message: str, *, in_file: bool) -> str:
@@ -260,20 +261,15 @@ def _error_text(kind: str, line: int | None, message: str, *, in_file: bool) -> 
     return f"semgrep {kind}{at}: {message}"
 
 
-def _locate(target: _Target, line: int, column: int, message: str) -> tuple[Location, str]:
+def _locate(
+    target: _Target, line: int, column: int, message: str
+) -> tuple[int, int, str | None, str]:
+    """(line, column, member, message) as the user's file shows them."""
     if target.notebook is None:
-        return Location(target.path, line, column), message
+        return line, column, None, message
     raw_line, cell = target.notebook.raw_position(line)
-    raw_text = target.raw_lines[raw_line - 1] if 0 < raw_line <= len(target.raw_lines) else ""
-    view_text = target.lines[line - 1] if 0 < line <= len(target.lines) else ""
-    # The code sits inside a JSON string on the raw line: shift by where that string starts.
-    encoded = json.dumps(view_text)[1:-1]
-    start = raw_text.find(encoded) if encoded else -1
-    raw_column = (
-        start + column if start >= 0 and encoded[: column - 1] == view_text[: column - 1] else 1
-    )
-    location = Location(target.path, raw_line, raw_column, member=f"cell {cell}")
-    return location, f"{message} (cell {cell})"
+    raw_column = target.notebook.raw_column(line, column, target.raw_lines)
+    return raw_line, raw_column, f"cell {cell}", f"{message} (cell {cell})"
 
 
 def rules_test_main(argv: Sequence[str] | None = None) -> int:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from mlwarden.core.executables import executable
 
 # semgrep exits 0 (or 1 with --error) when the scan itself worked, findings or not.
 _OK_EXIT_CODES = (0, 1)
@@ -62,11 +62,7 @@ class EngineOutput:
 
 
 def semgrep_executable() -> str | None:
-    """semgrep next to this interpreter first (the hook's venv), then on PATH."""
-    beside = Path(sys.executable).parent / ("semgrep.exe" if os.name == "nt" else "semgrep")
-    if beside.is_file():
-        return str(beside)
-    return shutil.which("semgrep")
+    return executable("semgrep")
 
 
 def semgrep_env() -> dict[str, str]:

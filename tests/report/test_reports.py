@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from mlwarden.core.findings import (
+    Confidence,
+    Finding,
+    Location,
+    ScanError,
+    Severity,
+    make_fingerprint,
+)
+from mlwarden.core.rules import Rule, RuleDoc
+from mlwarden.core.runner import ScanReport
+from mlwarden.report import json as json_report
+from mlwarden.report import sarif, text
+from tests.conftest import SHARED
+
+RULE = Rule(
+    id="TST001",
+    slug="test-rule",
+    hook="secrets",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="A test rule.",
+    doc=RuleDoc(what="w", why="y", example="e", instead="i", references=("https://example.com",)),
+    cwe=(798,),
+)
+
+
+def finding(path: str = "src/a.py", line: int = 3, severity: Severity = Severity.HIGH) -> Finding:
+    return Finding(
+        rule_id="TST001",
+        message="hf_… token in code; load it from the environment",
+        location=Location(path, line, 5, end_line=line, end_column=20),
+        severity=severity,
+        confidence=Confidence.MEDIUM,
+        fingerprint=make_fingerprint("TST001", path, "abc"),
+        hook="secrets",
+    )
+
+
+def test_fingerprint_ignores_line_numbers() -> None:
+    assert finding(line=3).fingerprint == finding(line=300).fingerprint
+    assert finding(path="b.py").fingerprint != finding().fingerprint
+
+
+def test_text_format_is_path_line_col_id_severity_message() -> None:
+    out = text.render([finding()])
+    assert out == "src/a.py:3:5: TST001 [high] hf_… token in code; load it from the environment\n"
+    assert text.render([]) == ""
+    assert "\033[" in text.render([finding()], colour=True)
+
+
+def report(findings: tuple[Finding, ...] = (), errors: tuple[ScanError, ...] = ()) -> ScanReport:
+    return ScanReport(
+        hooks=("secrets",),
+        findings=findings,
+        errors=errors,
+        files_scanned=2,
+        seconds=0.1,
+        failing_findings=len(findings),
+        failing_errors=len(errors),
+    )
+
+
+def test_json_envelope_is_versioned_and_says_what_fails() -> None:
+    data = json.loads(
+        json_report.render(report((finding(),), (ScanError("x.bin", "cannot read", "models"),)))
+    )
+    assert data["version"] == 1
+    assert data["tool"]["name"] == "mlwarden"
+    assert data["findings"][0]["rule_id"] == "TST001"
+    assert data["findings"][0]["line"] == 3
+    assert data["errors"] == [{"path": "x.bin", "message": "cannot read", "hook": "models"}]
+    assert data["summary"] == {
+        "failing": True,
+        "failing_findings": 1,
+        "failing_errors": 1,
+        "failed_hooks": [],
+    }
+
+
+@pytest.fixture(scope="module")
+def sarif_schema() -> dict[str, object]:
+    schema_path = SHARED / "data" / "sarif-schema-2.1.0.json"
+    loaded: dict[str, object] = json.loads(schema_path.read_text())
+    return loaded
+
+
+def test_sarif_validates_against_the_official_schema(sarif_schema: dict[str, object]) -> None:
+    document = sarif.build(
+        report(
+            (finding(), finding("nb/x.ipynb", 9, Severity.INFO)),
+            (ScanError("weights.pt", "truncated zip", "models"), ScanError("", "crashed", "x")),
+        ),
+        {"TST001": RULE},
+    )
+    jsonschema.validate(document, sarif_schema)
+    run = document["runs"][0]
+    assert run["tool"]["driver"]["rules"][0]["id"] == "TST001"
+    assert "external/cwe/cwe-798" in run["tool"]["driver"]["rules"][0]["properties"]["tags"]
+    result = run["results"][0]
+    assert result["ruleId"] == "TST001"
+    assert result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/a.py"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    assert result["partialFingerprints"]["mlwarden/v1"] == finding().fingerprint
+    assert run["results"][1]["level"] == "note"
+    # What could not be judged makes the run unsuccessful, in SARIF too.
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert [n["level"] for n in invocation["toolExecutionNotifications"]] == ["error", "error"]
+
+
+def test_sarif_of_no_findings_is_valid(sarif_schema: dict[str, object]) -> None:
+    document = sarif.build(report(), {})
+    jsonschema.validate(document, sarif_schema)
+    assert document["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+def test_shared_schema_is_present() -> None:
+    assert Path(SHARED / "data" / "sarif-schema-2.1.0.json").is_file()
