@@ -34,10 +34,26 @@ def hook_main(name: str, argv: Sequence[str] | None = None) -> int:
     try:
         if not args.files and not args.commits:
             return EXIT_CLEAN  # pre-commit had no matching files: nothing to do
-        return run_and_report((name,), args)
+        return run_and_report((name,), args, companions=_companions(name))
     except UsageError as exc:
         print(f"mlwarden-{name}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _companions(name: str) -> frozenset[str]:
+    """The mlwarden hooks pre-commit runs beside this one in this repository: a check two
+    hooks can see is then reported by its owner only, exactly as `mlwarden scan` does."""
+    from mlwarden.core.git import Repository
+    from mlwarden.core.precommit import companions
+
+    repo = Repository.find(Path.cwd())
+    if repo is None:
+        return frozenset({name})
+    try:
+        found = companions(repo.root, os.environ)
+    finally:
+        repo.close()
+    return (found or frozenset()) | {name}
 
 
 def secrets(argv: Sequence[str] | None = None) -> int:
