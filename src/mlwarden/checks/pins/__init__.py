@@ -31,7 +31,9 @@ MANIFEST_FILES = (
 
 
 def _rules() -> tuple[Rule, ...]:
-    return pins_rules.RULES
+    from mlwarden.checks.pins.advisories import RULE as ADVISORY_RULE
+
+    return (*pins_rules.RULES, ADVISORY_RULE)
 
 
 def classify(path: str) -> str | None:
@@ -63,7 +65,7 @@ def classify(path: str) -> str | None:
 
 
 def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
-    from mlwarden.checks.pins import actions, conda, docker, pyproject
+    from mlwarden.checks.pins import actions, advisories, conda, docker, pyproject
     from mlwarden.checks.pins.requirements import RequirementsScan
     from mlwarden.checks.pins.specs import SpecChecker
     from mlwarden.checks.pins.typosquat import NameChecker
@@ -82,14 +84,17 @@ def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
         groups: dict[str, list[str]] = {}
         for source in group:
             groups.setdefault(classify(source.path) or "", []).append(source.path)
-        sink = Sink({rule.id: rule for rule in pins_rules.RULES}, files)
+        sink = Sink({rule.id: rule for rule in _rules()}, files)
         specs = SpecChecker(sink, options, NameChecker.load())
         max_bytes = ctx.config.max_file_size
         conda_includes: list[str] = []
         for path in groups.get("conda", []):
             conda_includes += conda.scan(path, files, max_bytes, specs)
         requirement_files = list(groups.get("requirements", []))
-        RequirementsScan(files, max_bytes, sink, specs).run(requirement_files + conda_includes)
+        requirements = RequirementsScan(files, max_bytes, sink, specs)
+        requirements.run(requirement_files + conda_includes)
+        # Pins inside the range of an advisory that defeats a safe form we recommend.
+        advisories.scan_requirements(requirements.parsed, sink)
         pyprojects = list(groups.get("pyproject", []))
         for lock in groups.get("lock", []):
             # A lock file changed alone still has to match its pyproject.toml.
@@ -98,6 +103,9 @@ def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
                 pyprojects.append(sibling)
         for path in pyprojects:
             pyproject.scan(path, files, max_bytes, specs)
+            advisories.scan_pyproject(path, files, max_bytes, sink)
+        for path in groups.get("lock", []):
+            advisories.scan_lock(path, files, max_bytes, sink)
         for path in groups.get("docker", []):
             docker.scan(path, files, max_bytes, specs)
         for path in groups.get("workflow", []):
