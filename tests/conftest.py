@@ -86,15 +86,39 @@ def mlwarden_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "mlwarden"]
 
 
+def unprivileged() -> list[str]:
+    """A command prefix under which permission bits hold: as root, drop the capabilities
+    that let root read anything (CI machines often run tests as root)."""
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+    return []
+
+
 def run_mlwarden(
-    cwd: Path, *args: str, input: str | None = None
+    cwd: Path, *args: str, input: str | None = None, unprivileged: bool = False
 ) -> subprocess.CompletedProcess[str]:
     """The real CLI in a subprocess, as a user or pre-commit runs it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
     env["SEMGREP_ENABLE_VERSION_CHECK"] = "0"
+    prefix = globals()["unprivileged"]() if unprivileged else []
     return subprocess.run(
-        [*mlwarden_command(), *args], cwd=cwd, capture_output=True, text=True, env=env, input=input
+        [*prefix, *mlwarden_command(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        input=input,
     )
+
+
+def run_entrypoint(
+    cwd: Path, hook: str, *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A hook's console script (`mlwarden-<hook>`), as pre-commit and the git hooks run it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
+    env["SEMGREP_ENABLE_VERSION_CHECK"] = "0"
+    command = [sys.executable, "-m", "mlwarden.entrypoints", hook, *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, input=input)
 
 
 def snapshot_checkout(target: Path) -> tuple[Path, str]:
@@ -185,3 +209,26 @@ def judge(
             errors.extend(result.errors)
             rules.extend(result.rules)
     return HookResult(tuple(findings), tuple(errors), tuple(rules))
+
+
+def local_pre_commit_config(hooks: Sequence[str] | None = None, **overrides: object) -> str:
+    """A `.pre-commit-config.yaml` running mlwarden's manifest entries as `repo: local`
+    hooks (same files/types/stages), calling this checkout's code: no environment to build.
+    `overrides` maps a hook id to extra keys for its entry (e.g. `exclude`)."""
+    import yaml
+
+    manifest = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    entries = []
+    for entry in manifest:
+        name = entry["id"].removeprefix("mlwarden-")
+        if "branch-guard" in name or (hooks is not None and name not in hooks):
+            continue
+        local = {k: v for k, v in entry.items() if k not in ("minimum_pre_commit_version",)}
+        local.update(
+            entry=f"{sys.executable} -m mlwarden.entrypoints {name}",
+            language="system",
+        )
+        local.update(overrides.get(entry["id"], {}))  # type: ignore[call-overload]
+        entries.append(local)
+    text: str = yaml.safe_dump({"repos": [{"repo": "local", "hooks": entries}]}, sort_keys=False)
+    return text

@@ -48,7 +48,11 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
     parser.add_argument("--config", metavar="PATH", help="config file (default: nearest)")
-    parser.add_argument("--commits", metavar="FROM..TO", help="scan the commits of a range")
+    parser.add_argument(
+        "--commits",
+        metavar="RANGE",
+        help="judge what the commits of a range added (A..B, A.., ..B, one commit)",
+    )
     parser.add_argument(
         "--report-unused-ignores",
         action="store_true",
@@ -64,12 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mlwarden",
         description="Guards ML/AI repositories: secrets, unsafe model loading, poisoned "
         "artifacts, unpinned dependencies, branch and pipeline tampering.",
-        epilog="exit codes: 0 clean, 1 findings at or above min-severity, 2 usage or config error",
+        epilog="exit codes: 0 clean, 1 findings at or above min-severity or anything not "
+        "judged, 2 usage or configuration error",
     )
     parser.add_argument("--version", action="version", version=f"mlwarden {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    scan = commands.add_parser("scan", help="run hooks on files (default: every tracked file)")
+    scan = commands.add_parser(
+        "scan", help="run hooks on files (default: the working directory's repository files)"
+    )
     scan.add_argument(
         "--hook",
         action="append",
@@ -78,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"hook to run, repeatable (default: all file hooks): {', '.join(hook_names())}",
     )
     scan.add_argument("paths", nargs="*", metavar="PATH")
+    scan.add_argument(
+        "--staged",
+        action="store_true",
+        help="judge what the index is about to commit (what `hooks/pre-commit` runs)",
+    )
     add_output_options(scan)
 
     explain = commands.add_parser("explain", help="print a rule's documentation")

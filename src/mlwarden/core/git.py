@@ -16,6 +16,7 @@ import codecs
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -76,6 +77,10 @@ class Repository:
 
     def __init__(self, repo: gitpython.Repo) -> None:
         self._repo = repo
+        # GitPython keeps one `git cat-file --batch(-check)` process per repository: a
+        # request and its answer must not interleave with another thread's (hooks run
+        # in threads), or both wait on the pipe forever.
+        self._batch = threading.Lock()
         if repo.working_tree_dir is None:
             raise GitError(f"{repo.git_dir}: a bare repository has no files to scan")
         self.root = Path(repo.working_tree_dir).resolve()
@@ -300,7 +305,8 @@ class Repository:
 
     def _header(self, spec: str) -> tuple[str, str, int]:
         try:
-            sha, kind, size = self._repo.git.get_object_header(spec)
+            with self._batch:
+                sha, kind, size = self._repo.git.get_object_header(spec)
         except (GitCommandError, ValueError) as exc:
             raise GitError(f"{spec}: {exc}") from None
         return _text(kind), _text(sha), int(size)
@@ -309,15 +315,17 @@ class Repository:
         return self._header(blob)[2]
 
     def read_blob(self, blob: str) -> bytes:
-        return bytes(self._repo.odb.stream(bytes.fromhex(blob)).read())
+        with self._batch:
+            return bytes(self._repo.odb.stream(bytes.fromhex(blob)).read())
 
     def open_blob(self, blob: str) -> IO[bytes]:
         """The blob as a seekable file (loaders seek in zip archives): in memory up to
         32 MiB, then in a temporary file; never all in memory for a 1 GiB checkpoint."""
-        stream = self._repo.odb.stream(bytes.fromhex(blob))
         out = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115 - returned
-        while chunk := stream.read(1024 * 1024):
-            out.write(chunk)
+        with self._batch:
+            stream = self._repo.odb.stream(bytes.fromhex(blob))
+            while chunk := stream.read(1024 * 1024):
+                out.write(chunk)
         out.seek(0)
         return out
 

@@ -234,3 +234,44 @@ def code_view(raw: str) -> NotebookView:
         out.append(f"{magic_line.group(1)}pass" if magic_line else entry.text)
         continued = magic_line is not None and entry.text.rstrip().endswith("\\")
     return NotebookView("\n".join(out) + "\n", tuple(kept))
+
+
+# A shell escape `!cmd` (also `files = !ls`), and the line magics that run a package
+# manager in the kernel's environment: `%pip install x` runs `pip install x`.
+_SHELL_ESCAPE = re.compile(r"^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)?!(?!=)\s*")
+_PACKAGE_MAGIC = re.compile(r"^\s*%(pip|conda|mamba|micromamba|uv)\b")
+# Cell magics whose body is a shell script.
+SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system"})
+
+
+def shell_lines(raw: str) -> list[NotebookLine]:
+    """The lines of the code cells that run in a shell, as shell text: `!pip install x`
+    gives `pip install x`, `%pip install x` gives `pip install x`, and every line of a
+    `%%bash`/`%%sh` cell is given as it is. A line ending in `\\` and the lines it
+    continues onto stay together. Each keeps its raw-file line and cell number.
+
+    Raises `NotebookError` when `raw` is not a notebook."""
+    found: list[NotebookLine] = []
+    current_cell = -1
+    shell_cell = False
+    continued = False
+    for entry in walk(raw, outputs=False):
+        if not entry.code:
+            continue
+        if entry.cell != current_cell:
+            current_cell, continued = entry.cell, False
+            magic = _CELL_MAGIC.match(entry.text)
+            shell_cell = magic is not None and magic.group(1) in SHELL_CELL_MAGICS
+            if magic is not None:
+                continue  # the `%%bash` line itself
+        text: str | None = None
+        if shell_cell or continued:
+            text = entry.text
+        elif escape := _SHELL_ESCAPE.match(entry.text):
+            text = entry.text[escape.end() :]
+        elif package := _PACKAGE_MAGIC.match(entry.text):
+            text = package.group(1) + entry.text[package.end() :]
+        if text is not None:
+            found.append(NotebookLine(entry.raw_line, entry.cell, text, code=True))
+        continued = text is not None and not shell_cell and text.rstrip().endswith("\\")
+    return found
