@@ -153,6 +153,7 @@ repos:
         name: python files compile
         language: python
         entry: python -m py_compile
+        types: [python]
 
       - id: no-tabs
         name: no tabs in python
@@ -162,7 +163,7 @@ repos:
 """
 THEIR_HOOKS = {
     "fresh": [],
-    "column-zero": ["check for useless excludes", "no tabs in python"],
+    "column-zero": ["Check for useless excludes", "no tabs in python"],
     "indented": ["python files compile", "no tabs in python"],
 }
 OUR_HOOKS = (
@@ -218,11 +219,18 @@ def test_init_then_commit_runs_every_hook(
     )
 
     # a pin inside an advisory range is refused at commit time, naming the advisory
+    git(repo, "checkout", "-q", "-b", "downgrade")
     (repo / "requirements.txt").write_text("torch==2.5.1\n")
     git(repo, "add", "requirements.txt")
     refused = run(repo, env, "git", "commit", "-m", "old torch")
+    output = refused.stdout + refused.stderr
     assert refused.returncode != 0
-    assert "PIN021" in refused.stdout and "CVE-2025-32434" in refused.stdout
+    assert (
+        "requirements.txt:1:1: PIN021 [high] `torch==2.5.1` is affected by 2 advisories" in output
+    )
+    assert "CVE-2025-32434 (fixed in 2.6.0)" in output and "torch>=2.10.0" in output
+    assert "mlwarden dependency pins" in output and "mlwarden branch guard" in output
+    assert git(repo, "rev-list", "--count", "HEAD").stdout.strip() == str(1 + (layout != "fresh"))
 
 
 # --- the GitHub Action --------------------------------------------------------------------

@@ -226,7 +226,6 @@ def init_settings(root: Path) -> None:
 
 
 NEXT_STEPS = """next steps:
-  pip install pre-commit
   pre-commit install --install-hooks   # the pre-commit and pre-push hooks, mlwarden included
   pre-commit run --all-files           # the first full scan
   mlwarden explain ID                  # what a finding means and how to fix it

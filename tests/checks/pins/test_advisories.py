@@ -128,7 +128,7 @@ def test_many_advisories_one_finding_with_the_first_clean_release(
     assert "3 advisories" in finding.message
     assert "CVE-2026-1462 (fixed in 3.13.2)" in finding.message
     assert "CVE-2026-12481 (fixed in 3.12.3)" in finding.message
-    assert "upgrade to keras>=3.15.0" in finding.message
+    assert "Upgrade to keras>=3.15.0" in finding.message
 
 
 def test_only_exact_pins_are_judged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -136,7 +136,7 @@ def first_safe(name: str, version: Version) -> Version | None:
 
 def message(name: str, pinned: str, found: list[tuple[Advisory, Version]]) -> str:
     safe = first_safe(name, Version(pinned))
-    upgrade = f"upgrade to {name}>={safe}" if safe else f"no listed release of {name} fixes it"
+    upgrade = f"Upgrade to {name}>={safe}" if safe else f"No listed release of {name} fixes it"
     if len(found) == 1:
         advisory, fixed = found[0]
         return (
