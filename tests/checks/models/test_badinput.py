@@ -64,11 +64,19 @@ def test_unrecognised_files_without_model_names_are_silent(tmp_path: Path) -> No
             "main.py": b"print('hello')\n",
             "empty.txt": b"",
             "image.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
-            "corrupt.zip.bak": b"PK\x03\x04" + b"\0" * 10,
             "sound.dat": b"\x80\x02\xff\xfe binary that merely starts like a pickle",
         },
     )
     assert result.findings == () and result.errors == ()
+
+
+def test_corrupt_zip_fails_closed_whatever_its_name(tmp_path: Path) -> None:
+    # torch reads the same central directory as zipfile: if it is gone, nothing loads
+    # the archive, and nothing can judge it either.
+    result = scan(tmp_path, {"corrupt.zip.bak": b"PK\x03\x04" + b"\0" * 10})
+    assert _unjudged(result) == [
+        ("corrupt.zip.bak", "truncated or corrupt zip: File is not a zip file")
+    ]
 
 
 def test_corrupt_member_of_a_good_zip(tmp_path: Path) -> None:

@@ -37,16 +37,16 @@ def test_big_binary_outside_lfs_and_dvc(git_repo: Path) -> None:
     _write(
         git_repo,
         {
-            ".gitattributes": b"*.onnx filter=lfs diff=lfs merge=lfs -text\n",
+            ".gitattributes": b"*.dat filter=lfs diff=lfs merge=lfs -text\n",
             "model.bin": blob,
-            "model.onnx": blob,
+            "model.dat": blob,
             "data/big.bin": blob,
             "data/big.bin.dvc": b"outs:\n- md5: 0\n  path: big.bin\n",
             "table.csv": b"a,b\n" * 10_000,
             "small.bin": b"\0" * 100,
         },
     )
-    paths = ["model.bin", "model.onnx", "data/big.bin", "table.csv", "small.bin"]
+    paths = ["model.bin", "model.dat", "data/big.bin", "table.csv", "small.bin"]
     result = run_on(git_repo, paths, SMALL_LIMIT)
     assert ids(result) == [("MOD004", "model.bin", None)]
     (big,) = result.findings

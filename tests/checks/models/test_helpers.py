@@ -8,8 +8,9 @@ import json
 import os
 import pickle
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from mlwarden.checks.models import Options
 from mlwarden.core.findings import Finding, HookResult
@@ -106,15 +107,28 @@ def zip_of(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> byt
 DENSE_LAYER: dict[str, object] = {"module": "keras.layers", "class_name": "Dense", "config": {}}
 
 
-def keras(layers: list[dict[str, object]]) -> bytes:
+def hdf5(build: Callable[[Any], None] | None = None) -> bytes:
+    """A real HDF5 file written by h5py (`build` fills it)."""
+    import h5py
+
+    out = io.BytesIO()
+    with h5py.File(out, "w") as f:
+        f.create_dataset("layers/dense/vars/0", data=[[1.0, 2.0]])
+        if build is not None:
+            build(f)
+    return out.getvalue()
+
+
+def keras(layers: list[dict[str, object]], *, metadata: bool = True) -> bytes:
     config = {"module": "keras", "class_name": "Sequential", "config": {"layers": layers}}
-    return zip_of(
-        {
-            "metadata.json": json.dumps({"keras_version": "3.6.0"}).encode(),
-            "config.json": json.dumps(config).encode(),
-            "model.weights.h5": b"\x89HDF\r\n\x1a\n",
-        }
-    )
+    members = {
+        "metadata.json": json.dumps({"keras_version": "3.6.0"}).encode(),
+        "config.json": json.dumps(config).encode(),
+        "model.weights.h5": hdf5(),
+    }
+    if not metadata:
+        del members["metadata.json"]
+    return zip_of(members)
 
 
 def joblib_like(

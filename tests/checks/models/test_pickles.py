@@ -89,8 +89,9 @@ def test_unknown_global_is_medium_and_allow_globals_trusts_it(tmp_path: Path) ->
     assert [f.rule_id for f in near.findings] == ["MOD002", "MOD003"]
 
 
-def test_deny_list_bypasses_are_unknown_not_clean(tmp_path: Path) -> None:
-    result = scan(tmp_path, {"m.pkl": evil("pydoc", "pipepager", 2)})
+def test_names_on_neither_list_are_unknown_not_clean(tmp_path: Path) -> None:
+    # A bypass nobody has published yet: the allow-list still reports it.
+    result = scan(tmp_path, {"m.pkl": evil("getpass", "getpass", 2)})
     assert [f.rule_id for f in result.findings] == ["MOD002", "MOD003"]
 
 

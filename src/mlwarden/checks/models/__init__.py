@@ -76,4 +76,5 @@ def _severity(text: str, key: str) -> Severity:
         raise UsageError(f"[tool.mlwarden.models] {key}: {exc}") from None
 
 
-HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run)
+# Not cached: whether a big binary is "in LFS or DVC" (MOD004) depends on other files.
+HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run, parallel=True)

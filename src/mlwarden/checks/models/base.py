@@ -10,14 +10,21 @@ from __future__ import annotations
 import io
 import lzma
 import os
+import tempfile
 import zlib
 from dataclasses import dataclass
 from typing import IO, Protocol
+
+from mlwarden.core.findings import Severity
 
 # pickletools' newline-terminated readers call readline() with no limit; a GLOBAL
 # opcode followed by a gigabyte without a newline must not be read into memory.
 MAX_LINE = 64 * 1024
 SKIP_CHUNK = 1024 * 1024
+# Bytes inside a pickle that look like a nested pickle or zip are kept for the nested
+# loader's verdict: one blob up to MAX_EMBEDDED, all of a file's up to KEEP_BUDGET.
+MAX_EMBEDDED = 64 * 1024 * 1024
+KEEP_BUDGET = 256 * 1024 * 1024
 
 
 class Malformed(Exception):
@@ -53,6 +60,7 @@ class Observation:
     member: str | None
     subject: str
     message: str
+    severity: Severity | None = None  # None: the rule's own
 
 
 class RawStream(Protocol):
@@ -77,6 +85,14 @@ class BoundedReader:
         self._pos = 0
         self._base = 0  # stream offset of _buf[0]
         self._chunk = 4096
+        self._keep_left = KEEP_BUDGET
+
+    def keep(self, n: int) -> bool:
+        """Whether `n` more embedded bytes may be kept in memory (and count them)."""
+        if n > MAX_EMBEDDED or n > self._keep_left:
+            return False
+        self._keep_left -= n
+        return True
 
     @property
     def consumed(self) -> int:
@@ -113,6 +129,12 @@ class BoundedReader:
         pos = self._pos
         self._pos = min(pos + n, len(self._buf))
         return self._buf[pos : self._pos]
+
+    def peek(self, n: int) -> bytes:
+        """Up to `n` bytes from here on, without consuming them."""
+        while len(self._buf) - self._pos < n and self._fill(n - (len(self._buf) - self._pos)):
+            pass
+        return self._buf[self._pos : self._pos + n]
 
     def unread(self, data: bytes) -> None:
         """Push back a sniffed head so the next reader sees the stream from its start."""
@@ -197,3 +219,56 @@ class ZlibReader(io.RawIOBase):
         buffer[:n] = self._buf[:n]
         self._buf = self._buf[n:]
         return n
+
+
+class Window(io.RawIOBase):
+    """A seekable read-only view of `length` bytes of `f` from `start`: a stored zip
+    member, judged in place without copying it (tensor data is never read)."""
+
+    def __init__(self, f: IO[bytes], start: int, length: int) -> None:
+        self._f = f
+        self._start = start
+        self._length = length
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._length}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        n = min(len(buffer), self._length - self._pos)
+        if n <= 0:
+            return 0
+        self._f.seek(self._start + self._pos)
+        data = self._f.read(n)
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+
+def spill(reader: BoundedReader, limit: int) -> IO[bytes]:
+    """The rest of a stream as a seekable file (memory up to 64 MB, then a temporary
+    file), for readers that need to seek: zipfile, py7zr, h5py. `limit` bounds it."""
+    out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
+    total = 0
+    while True:
+        chunk = reader.read(SKIP_CHUNK)
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > limit:
+            out.close()
+            raise CapExceeded(f"more than {limit // (1024 * 1024)} MB to unpack")
+        out.write(chunk)
+    out.seek(0)
+    return out

@@ -1,5 +1,5 @@
-"""Recognising model formats by their first bytes, and the formats that hold no pickle:
-safetensors headers and Keras `config.json`."""
+"""Recognising model formats by their first bytes (never by name), .npy headers and
+safetensors headers."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ import ast
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from mlwarden.checks.models.base import BoundedReader, Malformed
 
-HEAD = 64
-COMPRESSIONS = ("gzip", "bz2", "xz", "lzma", "zlib")
-# Extensions that promise a model: unreadable content under these names is an error.
+HEAD = 512  # a tar header is 512 bytes
+COMPRESSIONS = ("gzip", "bz2", "xz", "lzma", "zlib", "lz4")
+# Magic numbers that leave no doubt: corrupt content behind them is reported.
+STRONG_MAGIC = ("zip", "gzip", "bz2", "xz", "lz4", "7z", "hdf5", "gguf", "npy", "tar")
+# Extensions that promise a model: content no loader could read under these names is
+# reported (MOD007). Recognition itself is by content only.
 MODEL_SUFFIXES = (
     ".pkl",
     ".pickle",
@@ -26,11 +28,24 @@ MODEL_SUFFIXES = (
     ".npz",
     ".safetensors",
     ".keras",
+    ".h5",
+    ".hdf5",
+    ".gguf",
+    ".onnx",
     ".sav",
     ".dill",
 )
-# First opcodes of protocol 0/1 pickles (which have no PROTO header).
-_PROTO0_STARTS = frozenset(b"(c]})NILFSVGJKMUTXP")
+_WRAPPERS = (".gz", ".bz2", ".xz", ".lzma", ".lz4", ".tar")
+
+
+def promises_model(path: str) -> bool:
+    """`model.pkl`, `model.pkl.gz`, `model.pth.tar`: a name that promises a model."""
+    name = path.lower()
+    while name.endswith(_WRAPPERS):
+        name = name[: name.rindex(".")]
+    return name.endswith(MODEL_SUFFIXES)
+
+
 LEGACY_TORCH_MAGIC = 0x1950A86A20F9469CFC6C
 SAFETENSORS_MAX_HEADER = 100 * 1024 * 1024
 SAFETENSORS_DTYPES = {
@@ -77,13 +92,55 @@ def sniff(head: bytes) -> str | None:
         return "zlib"
     if head.startswith(b"\x04\x22\x4d\x18"):
         return "lz4"
+    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return "7z"
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return "hdf5"
+    if head.startswith(b"GGUF"):
+        return "gguf"
     if head.startswith(b"version https://git-lfs"):
         return "lfs-pointer"
     if len(head) >= 9 and head[8:9] == b"{" and int.from_bytes(head[:8], "little") < 1 << 40:
         return "safetensors"
-    if head and head[0] in _PROTO0_STARTS:
-        return "pickle0"
+    if is_tar_header(head):
+        return "tar"
     return None
+
+
+def is_tar_header(head: bytes) -> bool:
+    """A ustar magic, or a v7 header whose checksum adds up (tarfile's own test)."""
+    if len(head) < 512 or head[0] == 0:
+        return False
+    if head[257:262] == b"ustar":
+        return True
+    field = head[148:156].replace(b"\0", b" ").strip()
+    if not field or not all(48 <= c <= 55 for c in field):
+        return False
+    total = sum(head[:148]) + 8 * 32 + sum(head[156:512])
+    return int(field, 8) == total
+
+
+_BINARY_CONTROLS = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def looks_text(head: bytes) -> bool:
+    """Valid UTF-8 (a character may be cut at the end) without control characters
+    other than whitespace and ESC: what text editors write."""
+    if _BINARY_CONTROLS.search(head):
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3
+    return True
+
+
+def importable(module: str, name: str) -> bool:
+    """Whether CPython's find_class could import `module` and get `name` (dotted names
+    are attribute paths from protocol 4 on)."""
+    return all(p.isidentifier() for p in module.split(".")) and all(
+        p.isidentifier() for p in name.split(".")
+    )
 
 
 def npy_has_objects(reader: BoundedReader) -> bool:
@@ -159,38 +216,3 @@ def safetensors_problem(header: bytes, data_size: int) -> str | None:
     if position != data_size:
         return f"tensors cover {position} of the {data_size} data bytes"
     return None
-
-
-KERAS_MODULES = ("keras", "tf_keras", "tensorflow.keras", "keras_hub", "keras_nlp", "keras_cv")
-
-
-def keras_references(config: Any) -> Iterator[tuple[str, str, str]]:
-    """Yield ("lambda", layer, "") for Lambda layers and ("ref", module, name) for every
-    `module`/`class_name` (or builtins function) reference in a Keras config."""
-    stack: list[Any] = [config]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not isinstance(node, dict):
-            continue
-        cls, module = node.get("class_name"), node.get("module")
-        if cls == "Lambda":
-            inner = node.get("config")
-            name = inner.get("name", "?") if isinstance(inner, dict) else "?"
-            yield "lambda", str(name), ""
-        if isinstance(module, str) and isinstance(cls, str):
-            target = node.get("config")
-            if cls == "function" and isinstance(target, str):
-                yield "ref", module, target
-            else:
-                yield "ref", module, cls
-        stack.extend(node.values())
-
-
-def load_json(data: bytes, parse: Callable[[bytes], Any] = json.loads) -> Any:
-    try:
-        return parse(data)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        raise Malformed("config.json is not valid JSON") from None

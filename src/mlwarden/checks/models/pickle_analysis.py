@@ -11,6 +11,12 @@ followed so that `STACK_GLOBAL` resolves names however they were stored.
 
 It also follows joblib's format, where raw array bytes sit between the opcodes right
 after each `NumpyArrayWrapper` is built, and a nested pickle follows object arrays.
+
+What CPython's unpickler does and pickletools does not model is followed too: protocol-0
+arguments are parsed as `_pickle.c` parses them (`pickle_args`), `EXT*` codes registered
+in the stream by `copyreg.add_extension` resolve to the global they name, bytes handed to a
+nested loader (`pickle.loads`, `torch.storage._load_from_bytes`) are judged as a file of
+their own, and `BUILD` states that plant a `__setstate__` are reported.
 """
 
 from __future__ import annotations
@@ -24,22 +30,44 @@ from typing import Any
 from mlwarden.checks.models.base import BoundedReader, CapExceeded, Caps, Incomplete, Malformed
 from mlwarden.checks.models.joblib_arrays import JOBLIB_WRAPPERS, array_layout
 from mlwarden.checks.models.pickle_args import ArgReader, arg_reader, short_unicode, uint1
-from mlwarden.checks.models.values import Call, Global, Opaque
+from mlwarden.checks.models.values import Call, Embedded, Global, Opaque
 
 KEEP_ITEMS = 4096  # containers stop growing after this many items
 MAX_MARKS = 10_000
 # Each memo entry costs ~100 bytes: bound the memory a crafted stream can claim.
 MAX_MEMO = 2_000_000
+# Callables that unpickle their bytes argument: what they load is judged as a file.
+NESTED_LOADERS = frozenset(
+    {
+        "pickle.loads",
+        "pickle._loads",
+        "_pickle.loads",
+        "cPickle.loads",
+        "dill.loads",
+        "dill._dill.loads",
+        "cloudpickle.loads",
+        "numpy.loads",
+        "torch.storage._load_from_bytes",
+    }
+)
+# ...of which this one is what torch itself writes (a tensor pickled with plain pickle):
+# it is as safe as the bytes it loads.
+CONTENT_JUDGED = frozenset({"torch.storage._load_from_bytes"})
+_ADD_EXTENSION = frozenset({"copyreg.add_extension", "copy_reg.add_extension"})
+NestedHook = Callable[[bytes], None]
 
 
 @dataclass
 class PickleResult:
     globals: list[tuple[Global, int]] = field(default_factory=list)
     unresolved: list[int] = field(default_factory=list)  # STACK_GLOBAL on non-strings
-    extensions: list[int] = field(default_factory=list)  # EXT1/2/4 codes
+    extensions: list[int] = field(default_factory=list)  # EXT1/2/4 codes nobody registered
     value: Any = None
     opcodes: int = 0
     joblib_arrays: int = 0
+    calls: int = 0  # REDUCE/NEWOBJ/INST/OBJ/BUILD that completed: the loader ran them
+    tricks: list[tuple[str, str]] = field(default_factory=list)  # (subject, explanation)
+    unjudged_loaders: set[str] = field(default_factory=set)  # nested loads of unseen bytes
     # Set when the stream could not be read to its STOP: the kind decides how it is
     # reported ("malformed" -> error, "cap"/"incomplete" -> MOD007).
     problem: str | None = None
@@ -49,14 +77,22 @@ class PickleResult:
 class PickleMachine:
     """Runs one pickle stream symbolically; raises Malformed/CapExceeded/Incomplete."""
 
-    def __init__(self, reader: BoundedReader, caps: Caps, depth: int = 0) -> None:
+    def __init__(
+        self,
+        reader: BoundedReader,
+        caps: Caps,
+        depth: int = 0,
+        nested: NestedHook | None = None,
+    ) -> None:
         self.reader = reader
         self.caps = caps
         self.depth = depth
+        self.nested = nested
         self.result = PickleResult()
         self.stack: list[Any] = []
         self.marks: list[list[Any]] = []
         self.memo: dict[int, Any] = {}
+        self.registry: dict[int, tuple[str, str]] = {}  # copyreg extensions set in-stream
 
     def run(self) -> PickleResult:
         reader = self.reader
@@ -181,8 +217,8 @@ class PickleMachine:
             raise Malformed(f"memo key {index} missing") from None
 
     def global_(self, arg: Any) -> None:
-        module, _, attr = str(arg).partition(" ")
-        self.stack.append(self._global(module, attr))
+        module, name = arg
+        self.stack.append(self._global(module, name))
 
     def stack_global(self, _: Any) -> None:
         attr = self._pop()
@@ -190,30 +226,60 @@ class PickleMachine:
         self.stack.append(self._global(module, attr))
 
     def inst(self, arg: Any) -> None:
-        module, _, attr = str(arg).partition(" ")
-        func = self._global(module, attr)
+        # CPython pops the MARK before it imports: no MARK, no import.
         args = tuple(self._pop_mark())
-        self.stack.append(Call(func, args))
+        module, name = arg
+        self._call(self._global(module, name), args)
 
     def obj(self, _: Any) -> None:
         items = self._pop_mark()
         if not items:
             raise Malformed("OBJ without a class")
-        self.stack.append(Call(items[0], tuple(items[1:])))
+        self._call(items[0], tuple(items[1:]))
 
     def reduce(self, _: Any) -> None:
         args = self._pop()
         func = self._pop()
-        self.stack.append(Call(func, args))
+        self._call(func, args)
 
     def newobj_ex(self, _: Any) -> None:
         self._pop()
         self.reduce(None)
 
+    def _call(self, func: Any, args: Any) -> None:
+        self.result.calls += 1
+        if isinstance(func, Global):
+            full = func.full
+            if full in NESTED_LOADERS:
+                self._nested_load(full, args)
+            elif full in _ADD_EXTENSION:
+                self._register(args)
+        self.stack.append(Call(func, args))
+
+    def _nested_load(self, full: str, args: Any) -> None:
+        first = args[0] if isinstance(args, tuple) and args else None
+        if isinstance(first, Embedded) and first.data is not None and self.nested is not None:
+            data, first.data = first.data, None  # judged once, then freed
+            self.nested(data)
+        elif not (isinstance(first, Embedded) and first.data is None):
+            self.result.unjudged_loaders.add(full)
+
+    def _register(self, args: Any) -> None:
+        if (
+            isinstance(args, tuple)
+            and len(args) == 3
+            and isinstance(args[0], str)
+            and isinstance(args[1], str)
+            and isinstance(args[2], int)
+        ):
+            self.registry[args[2]] = (args[0], args[1])
+
     def build(self, _: Any) -> None:
         state = self._pop()
         target = self._top()
+        self._dunder_state(state)
         if isinstance(target, Call):
+            self.result.calls += 1
             target.state = state
             func = target.func
             if (
@@ -223,7 +289,29 @@ class PickleMachine:
             ):
                 self.stack[-1] = self._joblib_array(state)
 
+    def _dunder_state(self, state: Any) -> None:
+        """A BUILD state whose dict sets `__setstate__` (or another special name) on the
+        object: the next BUILD on it calls whatever the pickle put there."""
+        dicts = state if isinstance(state, tuple) else (state,)
+        for item in dicts:
+            if not isinstance(item, dict):
+                continue
+            for key in item:
+                if isinstance(key, str) and key.startswith("__") and key.endswith("__"):
+                    self.result.tricks.append(
+                        (
+                            f"build:{key}",
+                            f"a BUILD state sets the special attribute `{key}`, so a later "
+                            "BUILD calls a function the pickle chose",
+                        )
+                    )
+
     def ext(self, code: Any) -> None:
+        registered = self.registry.get(int(code))
+        if registered is not None:
+            # EXT fetches the pair copyreg.add_extension registered: it is imported now.
+            self.stack.append(self._global(*registered))
+            return
         self.result.extensions.append(int(code))
         self.stack.append(Opaque("extension"))
 
@@ -305,13 +393,16 @@ class PickleMachine:
         if has_object:
             if self.depth + 1 > self.caps.max_nesting:
                 raise CapExceeded("joblib object arrays nested too deep")
-            nested = PickleMachine(self.reader, self.caps, self.depth + 1)
+            nested = PickleMachine(self.reader, self.caps, self.depth + 1, self.nested)
             # The nested stream shares the budgets of its parent.
             nested.result.opcodes = self.result.opcodes
             inner = nested.run()
             self.result.globals.extend(inner.globals)
             self.result.unresolved.extend(inner.unresolved)
             self.result.extensions.extend(inner.extensions)
+            self.result.tricks.extend(inner.tricks)
+            self.result.unjudged_loaders |= inner.unjudged_loaders
+            self.result.calls += inner.calls
             self.result.opcodes = inner.opcodes
             return Opaque("object array")
         if aligned:
@@ -336,10 +427,12 @@ def _set_item(target: Any, key: Any, value: Any) -> None:
             return
 
 
-def analyse_pickle(reader: BoundedReader, caps: Caps, depth: int = 0) -> PickleResult:
+def analyse_pickle(
+    reader: BoundedReader, caps: Caps, depth: int = 0, nested: NestedHook | None = None
+) -> PickleResult:
     """Run one stream; a stream that ends early keeps what was found before the break
     (a truncated pickle still ran every REDUCE before it)."""
-    machine = PickleMachine(reader, caps, depth)
+    machine = PickleMachine(reader, caps, depth, nested)
     result = machine.result
     try:
         return machine.run()

@@ -9,9 +9,9 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from mlwarden.checks.models import formats
+from mlwarden.checks.models.analyzer import Analyzer
 from mlwarden.checks.models.base import Caps
 from mlwarden.checks.models.catalog import RULES
-from mlwarden.checks.models.containers import Analyzer
 from mlwarden.checks.models.verdicts import FileReport
 from mlwarden.core.findings import Finding, Severity
 from mlwarden.core.sources import Source
@@ -19,7 +19,6 @@ from mlwarden.core.sources import Source
 NAME = "models"
 BINARY_SNIFF = 8192
 _RULES = {rule.id: rule for rule in RULES}
-_IGNORED_KINDS = (None, "lfs-pointer")
 _EMPTY = "empty file; not a model"
 
 
@@ -49,7 +48,7 @@ class Verdict:
 
 def analyse(f: IO[bytes], size: int, head: bytes, strict: bool, settings: Settings) -> Verdict:
     big = size > settings.max_size and (
-        b"\0" in head or formats.sniff(head) not in (*_IGNORED_KINDS, "pickle0")
+        formats.sniff(head) not in (None, "lfs-pointer") or not formats.looks_text(head)
     )
     try:
         report = Analyzer(settings.caps, settings.allow, strict_name=strict).analyse(f, size)
@@ -63,7 +62,7 @@ def to_findings(
 ) -> list[Finding]:
     report = verdict.report
     findings = [
-        _finding(source, o.rule_id, o.message, member=o.member, subject=o.subject)
+        _finding(source, o.rule_id, o.message, o.severity, member=o.member, subject=o.subject)
         for o in report.observations
     ]
     if report.pickle_formats:
@@ -123,23 +122,17 @@ def _finding(
     )
 
 
-def _strict(path: str) -> bool:
-    return path.lower().endswith(formats.MODEL_SUFFIXES)
-
-
 def scan_sources(sources: Sequence[Source], settings: Settings) -> list[Finding]:
-    """Each file judged by content (its name only decides how strict to be)."""
+    """Each file judged by content (its name only decides whether content that no loader
+    could read is reported)."""
     verdicts: dict[int, Verdict] = {}
     for index, source in enumerate(sources):
         with source.open() as f:
             head = f.read(BINARY_SNIFF)
             f.seek(0)
-            strict = _strict(source.path)
-            if formats.sniff(head) in _IGNORED_KINDS and not strict:
-                if source.size > settings.max_size:  # the size policy needs no content
-                    verdicts[index] = Verdict(FileReport(), source.size, b"\0" in head)
-                continue  # the common case: source, text, data that is no model
-            verdicts[index] = analyse(f, source.size, head, strict, settings)
+            verdicts[index] = analyse(
+                f, source.size, head, formats.promises_model(source.path), settings
+            )
     big = [sources[i] for i, v in verdicts.items() if v.big_binary and sources[i].lfs is None]
     covered = _lfs_or_dvc(big)
     findings: list[Finding] = []

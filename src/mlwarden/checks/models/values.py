@@ -30,3 +30,11 @@ class Opaque:
 
     def __init__(self, what: str) -> None:
         self.what = what
+
+
+class Embedded:
+    """Bytes inside a pickle that look like a pickle or a zip: what `pickle.loads` or
+    `torch.storage._load_from_bytes` would read. `data` is dropped once judged."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data: bytes | None = data

@@ -1,16 +1,16 @@
-"""Turn what the readers saw into observations: verdicts on globals, Keras references,
-safetensors headers, and the limits that stopped an analysis."""
+"""Turn what the readers saw into observations: verdicts on globals (with why, and the
+advisories that used them), safetensors headers, and the limits that stopped an analysis."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
 
 from mlwarden.checks.models import formats
 from mlwarden.checks.models.allowlist import Verdict, classify
-from mlwarden.checks.models.base import Observation
-from mlwarden.checks.models.values import Global
+from mlwarden.checks.models.base import BoundedReader, Observation
+from mlwarden.checks.models.pickle_analysis import CONTENT_JUDGED, PickleResult
+from mlwarden.core.findings import Severity
 
 
 @dataclass
@@ -24,6 +24,15 @@ def where(member: str | None) -> str:
     return f" in member `{member}`" if member else ""
 
 
+def _cited(sources: tuple[str, ...]) -> str:
+    ids = [s for s in sources if s not in ("mechanism", "PoC") and not s.startswith("CWE")]
+    if ids:
+        return f" (as in {', '.join(ids[:3])})"
+    if "PoC" in sources:
+        return " (a published scanner bypass)"
+    return ""
+
+
 class Recorder:
     """Collects one file's observations, each once."""
 
@@ -32,71 +41,53 @@ class Recorder:
         self.strict_name = strict_name
         self.report = FileReport()
 
-    def keras_config(self, config: Any, label: str) -> None:
-        for kind, first, second in formats.keras_references(config):
-            if kind == "lambda":
-                self.add(
-                    "MOD005",
-                    label,
-                    f"lambda:{first}",
-                    f"Keras Lambda layer `{first}`{where(label)}: its function is marshalled "
-                    "Python bytecode that runs on load (safe_mode=False); rewrite it as a "
-                    "registered custom layer and keep safe_mode=True",
-                )
-                continue
-            verdict = classify(first, second, self.allow)
-            if verdict.verdict is Verdict.UNKNOWN and (
-                first == "keras"
-                or first.startswith(tuple(m + "." for m in formats.KERAS_MODULES))
-                or first in formats.KERAS_MODULES
-            ):
-                continue
-            self.verdict(
-                f"{first}.{second}",
-                verdict.verdict,
-                verdict.reason,
-                label,
-                "Keras config references",
-            )
-
-    def safetensors(self, f: IO[bytes], size: int) -> None:
-        length = int.from_bytes(f.read(8), "little")
-        if length > formats.SAFETENSORS_MAX_HEADER or 8 + length > size:
-            if self.strict_name:
+    def safetensors(
+        self, reader: BoundedReader, size: int | None, member: str | None, *, strict: bool
+    ) -> None:
+        length = int.from_bytes(reader.read_exact(8), "little")
+        if size is None or length > formats.SAFETENSORS_MAX_HEADER or 8 + length > size:
+            if strict:
                 self.add(
                     "MOD006",
-                    None,
+                    member,
                     "header-length",
                     f"safetensors header length {length} runs past the end of the "
-                    f"{size}-byte file; re-export it with safetensors' save_file",
+                    f"{size}-byte file{where(member)}; re-export it with safetensors' save_file",
                 )
             return
-        problem = formats.safetensors_problem(f.read(length), size - 8 - length)
+        problem = formats.safetensors_problem(reader.read_exact(length), size - 8 - length)
         if problem is not None:
             self.add(
                 "MOD006",
-                None,
+                member,
                 problem.split(":")[0],
-                f"malformed safetensors header: {problem}; loaders may read outside the "
-                "file or reject it; re-export it with safetensors' save_file",
+                f"malformed safetensors header{where(member)}: {problem}; loaders may read "
+                "outside the file or reject it; re-export it with safetensors' save_file",
             )
 
-    def pickle_globals(
-        self,
-        globals_: Sequence[tuple[Global, int]],
-        unresolved: list[int],
-        extensions: list[int],
-        member: str | None,
-    ) -> None:
+    def pickle_result(self, result: PickleResult, member: str | None) -> None:
         seen: set[str] = set()
-        for ref, _position in globals_:
-            module, name, full = ref.module, ref.name, ref.full
+        for ref, _position in result.globals:
+            full = ref.full
             if full in seen:
                 continue
             seen.add(full)
-            verdict = classify(module, name, self.allow)
-            self.verdict(full, verdict.verdict, verdict.reason, member, "pickle imports")
-        if unresolved:
+            if full in CONTENT_JUDGED and full not in result.unjudged_loaders:
+                continue  # what it loads was judged as a file of its own
+            if full in result.unjudged_loaders:
+                self.add(
+                    "MOD001",
+                    member,
+                    full,
+                    f"pickle calls `{full}`{where(member)} on bytes that could not be read as "
+                    "a pickle or torch file: it unpickles them on load; do not load it",
+                )
+                continue
+            verdict = classify(ref.module, ref.name, self.allow)
+            self.verdict(
+                full, verdict.verdict, verdict.reason, member, "pickle imports", verdict.sources
+            )
+        if result.unresolved:
             self.add(
                 "MOD001",
                 member,
@@ -104,7 +95,7 @@ class Recorder:
                 f"pickle builds the name of a global at load time{where(member)} "
                 "(STACK_GLOBAL on a computed value), a way to hide an import; do not load it",
             )
-        for code in sorted(set(extensions)):
+        for code in sorted(set(result.extensions)):
             self.add(
                 "MOD002",
                 member,
@@ -112,17 +103,31 @@ class Recorder:
                 f"pickle imports copyreg extension code {code}{where(member)}: whatever the "
                 "loading process registered runs; re-export the weights as safetensors",
             )
+        for subject, explanation in result.tricks:
+            self.add(
+                "MOD001",
+                member,
+                subject,
+                f"{explanation}{where(member)}; do not load it",
+            )
 
     def verdict(
-        self, full: str, verdict: Verdict, reason: str, member: str | None, how: str
+        self,
+        full: str,
+        verdict: Verdict,
+        reason: str,
+        member: str | None,
+        how: str,
+        sources: tuple[str, ...] = (),
     ) -> None:
         if verdict is Verdict.DANGEROUS:
             self.add(
                 "MOD001",
                 member,
                 full,
-                f"{how} `{full}`{where(member)}: {reason}, and loading the file runs it; "
-                "do not load it, get the weights as safetensors from a trusted source",
+                f"{how} `{full}`{where(member)}: {reason}{_cited(sources)}, and loading the "
+                "file runs it; do not load it, get the weights as safetensors from a trusted "
+                "source",
             )
         elif verdict is Verdict.UNKNOWN:
             self.add(
@@ -143,8 +148,15 @@ class Recorder:
             "the file as untrusted (or raise the models hook's limits)",
         )
 
-    def add(self, rule_id: str, member: str | None, subject: str, message: str) -> None:
-        observation = Observation(rule_id, member, subject, message)
+    def add(
+        self,
+        rule_id: str,
+        member: str | None,
+        subject: str,
+        message: str,
+        severity: Severity | None = None,
+    ) -> None:
+        observation = Observation(rule_id, member, subject, message, severity)
         # Several streams of one file (legacy torch) may import the same global.
         if observation not in self.report.observations:
             self.report.observations.append(observation)
