@@ -59,6 +59,45 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         help="report `# mlwarden: ignore[...]` comments that silence nothing",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress or summary")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="processes and engine workers to use (default: every core)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="judge every file again (results stay the same)"
+    )
+    parser.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="I/N",
+        help="judge only shard I of N (files partitioned by path hash), e.g. one CI job each",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    try:
+        shard = (int(index), int(count))
+    except ValueError:
+        shard = (0, 0)
+    if not 1 <= shard[0] <= shard[1]:
+        raise argparse.ArgumentTypeError(f"expected I/N with 1 <= I <= N, got {text!r}")
+    return shard
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--repo-url", default=None, help="where pre-commit fetches mlwarden from")
     init.add_argument("--rev", default=f"v{__version__}", help="the tag or commit to pin")
 
+    cache = commands.add_parser("cache", help="the result cache (`cache clear` removes it)")
+    cache.add_argument("action", choices=("clear",))
+
     for name in DELEGATED_COMMANDS:
         commands.add_parser(name, help=f"{name} (see `mlwarden {name} --help`)", add_help=False)
     return parser
@@ -124,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain_command(args.rule_id)
         if args.command == "rules":
             return _rules_command(args.hook, args.docs, args.format)
+        if args.command == "cache":
+            return _cache_command()
         if args.command == "init":
             from mlwarden.commands.init import init_repository
 
@@ -153,6 +197,7 @@ def run_and_report(
 
     if not hooks:
         raise UsageError("no hooks are available")
+    extra = {"jobs": args.jobs} if args.jobs else {}
     request = ScanRequest(
         hooks=hooks,
         paths=tuple(args.files),
@@ -161,6 +206,9 @@ def run_and_report(
         config=args.config,
         report_unused_ignores=args.report_unused_ignores,
         companions=companions,
+        cache=not args.no_cache,
+        shard=args.shard,
+        **extra,
     )
     interactive = args.format == "text" and not args.output and not args.no_progress
     progress = console.Progress.start(hooks) if interactive and console.is_tty() else None
@@ -197,6 +245,19 @@ def write_report(report: ScanReport, fmt: str, output: str | None) -> None:
         Path(output).write_text(body, encoding="utf-8")
     else:
         sys.stdout.write(body)
+
+
+def _cache_command() -> int:
+    from mlwarden.core.cache import FOLDER, clear
+    from mlwarden.core.git import Repository
+
+    repo = Repository.find(Path.cwd())
+    root = repo.root if repo is not None else Path.cwd()
+    if repo is not None:
+        repo.close()
+    removed = clear(root)
+    print(f"removed {root / FOLDER}" if removed else f"no cache at {root / FOLDER}")
+    return EXIT_CLEAN
 
 
 def _explain_command(rule_id: str) -> int:

@@ -51,6 +51,8 @@ class HookContext:
     config: Config
     root: Path
     companions: frozenset[str] = frozenset()
+    # `--jobs`: how many processes (or engine workers) a hook may use.
+    jobs: int = 1
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,13 @@ class Hook:
     run: Callable[[Sequence[Source], HookContext], HookResult]
     # branch-guard judges git state, not files: it runs only when named explicitly.
     judges_files: bool = True
+    # The findings for a file depend on that file alone: large groups may be split across
+    # worker processes (`--jobs`).
+    parallel: bool = False
+    # What the results depend on besides each file's content and path (options, rule
+    # packs, a baseline), as a string; None (or no function) means "do not cache": the
+    # hook reads other files, or its results depend on more than it can name.
+    cache_key: Callable[[HookContext], str | None] | None = None
 
 
 def hook_names() -> tuple[str, ...]:

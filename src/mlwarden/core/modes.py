@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlwarden.core.cache import FOLDER as CACHE_FOLDER
 from mlwarden.core.config import ConfigResolver
 from mlwarden.core.errors import UsageError
 from mlwarden.core.git import Repository
@@ -167,7 +168,7 @@ def _walk(gathered: Gathered, root: Path, folder: Path, cwd: Path) -> Iterator[s
         )
 
     for current, dirs, names in os.walk(folder, onerror=unreadable, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d != ".git")
+        dirs[:] = sorted(d for d in dirs if d not in (".git", CACHE_FOLDER))
         for name in sorted(names):
             yield (Path(current) / name).relative_to(root).as_posix()
 

@@ -12,6 +12,7 @@ be judged fails the run unless the config says `errors = "warn"`.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,11 +23,12 @@ from pathlib import Path
 from mlwarden.core import failclosed
 from mlwarden.core.config import Config, ConfigResolver, excluded_by
 from mlwarden.core.errors import UsageError
+from mlwarden.core.execution import Execution, default_jobs
 from mlwarden.core.findings import Finding, HookResult, ScanError
 from mlwarden.core.hooks import Hook, HookContext, load_hook
 from mlwarden.core.modes import Blocked, Gathered, gather
 from mlwarden.core.rules import Rule
-from mlwarden.core.sources import Skipped, Source, Unreadable
+from mlwarden.core.sources import Source
 from mlwarden.core.suppression import SuppressionIndex, unused_suppressions
 
 # (event, hook, file count): events are "files" (the files are known), "start", "done".
@@ -44,6 +46,10 @@ class ScanRequest:
     # Every hook judging these files in this run (under pre-commit: the repo's configured
     # mlwarden hooks); None means `hooks`.
     companions: frozenset[str] | None = None
+    jobs: int = field(default_factory=default_jobs)
+    cache: bool = True
+    # (i, n): judge only the files of shard i of n (1-based), partitioned by path hash.
+    shard: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class ScanReport:
     failing_errors: int = 0
     notices: tuple[str, ...] = ()
     extra_rules: tuple[Rule, ...] = ()
+    shard: tuple[int, int] | None = None
+    cache_hits: int = 0
 
     @property
     def failing(self) -> bool:
@@ -96,9 +104,11 @@ def run_scan(
         commits=request.commits,
         config=request.config,
     )
+    execution = Execution(request.jobs, request.cache)
     try:
-        return _judge(request, hooks, gathered, cwd, started, progress)
+        return _judge(request, hooks, gathered, execution, cwd, started, progress)
     finally:
+        execution.close()
         gathered.close()
 
 
@@ -106,11 +116,12 @@ def _judge(
     request: ScanRequest,
     hooks: Mapping[str, Hook],
     gathered: Gathered,
+    execution: Execution,
     cwd: Path,
     started: float,
     progress: ProgressCallback | None,
 ) -> ScanReport:
-    judged, excluded, findings, errors = _select(gathered, cwd, request.config)
+    judged, excluded, findings, errors = _select(gathered, cwd, request.config, request.shard)
     notices = []
     if not judged and not findings and any(h.judges_files for h in hooks.values()):
         notices.append(_nothing_judged(gathered, excluded))
@@ -122,7 +133,12 @@ def _judge(
     def run_one(name: str) -> tuple[str, HookResult, float, bool]:
         hook = hooks[name]
         begun = time.perf_counter()
-        groups = _groups(name, judged) if hook.judges_files else _roots(gathered, cwd, request)
+        if hook.judges_files:
+            groups = _groups(name, judged)
+        elif request.shard is None or request.shard[0] == 1:  # git state: judged once
+            groups = _roots(gathered, cwd, request)
+        else:
+            groups = []
         if progress:
             progress("start", name, sum(len(g[2]) for g in groups))
         crashed = False
@@ -136,8 +152,9 @@ def _judge(
                     config=config,
                     root=root,
                     companions=companions,
+                    jobs=request.jobs,
                 )
-                results.append(_isolated(hook, sources, ctx))
+                results.append(execution.judge(hook, sources, ctx))
         except UsageError:
             raise
         except Exception as exc:  # a hook bug outside any file: fail loudly, never pass
@@ -191,6 +208,8 @@ def _judge(
         failing_errors=sum(1 for e in errors if _error_policy(e, gathered) == "fail"),
         notices=tuple(notices),
         extra_rules=tuple(extra_rules.values()),
+        shard=request.shard,
+        cache_hits=execution.cache_hits,
     )
 
 
@@ -210,7 +229,7 @@ def hook_inputs(
         config=request.config,
     )
     try:
-        judged = _select(gathered, cwd, request.config)[0]
+        judged = _select(gathered, cwd, request.config, request.shard)[0]
         yield [
             (HookContext(config.options(hook, spec.options), config, root), sources)
             for config, root, sources in _groups(hook, judged)
@@ -219,8 +238,19 @@ def hook_inputs(
         gathered.close()
 
 
+def in_shard(path: str, shard: tuple[int, int] | None) -> bool:
+    """Shard i of n holds the paths whose hash falls in it: stable as files come and go,
+    and the same in every mode (the repository path, not the display path)."""
+    if shard is None:
+        return True
+    index, count = shard
+    digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).digest()
+    bucket = int.from_bytes(digest[:8], "big")
+    return bucket % count == index - 1
+
+
 def _select(
-    gathered: Gathered, cwd: Path, explicit: str | None
+    gathered: Gathered, cwd: Path, explicit: str | None, shard: tuple[int, int] | None = None
 ) -> tuple[list[_Judged], list[str], list[Finding], list[ScanError]]:
     """Match each file with its config and drop what the config excludes; blocked files
     that are not excluded become fail-closed findings."""
@@ -228,6 +258,8 @@ def _select(
     excluded: list[str] = []
     findings: list[Finding] = []
     errors: list[ScanError] = []
+    gathered.sources = [s for s in gathered.sources if in_shard(s.path, shard)]
+    gathered.blocked = [b for b in gathered.blocked if in_shard(b.source.path, shard)]
     for source in gathered.sources:
         config, chain = _resolver(gathered, source).judging(source.path)
         reason = excluded_by(chain, source.path)
@@ -288,33 +320,6 @@ def _roots(gathered: Gathered, cwd: Path, request: ScanRequest) -> list[_Group]:
 
         return [(load_config(request.config, cwd), cwd, [])]
     return [(r.for_path("x"), root, []) for root, r in gathered.resolvers.items()]
-
-
-def _isolated(hook: Hook, sources: Sequence[Source], ctx: HookContext) -> HookResult:
-    """Run a hook; when it fails, split the files in halves until the failing ones stand
-    alone: each becomes that file's error (or fail-closed finding), the rest are judged."""
-    try:
-        return hook.run(sources, ctx)
-    except UsageError:
-        raise
-    except Unreadable as exc:
-        if len(sources) == 1:
-            return HookResult(findings=(failclosed.unreadable(sources[0], str(exc), hook.name),))
-    except Skipped as exc:
-        if len(sources) == 1:
-            return HookResult(
-                errors=() if exc.quiet else (sources[0].error(hook.name, exc.reason),)
-            )
-    except Exception as exc:
-        if len(sources) == 1:
-            message = f"{hook.name} failed on this file ({type(exc).__name__}: {exc}); not judged"
-            return HookResult(errors=(sources[0].error(hook.name, message),))
-    if len(sources) <= 1:
-        return HookResult()
-    middle = len(sources) // 2
-    first = _isolated(hook, sources[:middle], ctx)
-    second = _isolated(hook, sources[middle:], ctx)
-    return HookResult(first.findings + second.findings, first.errors + second.errors)
 
 
 def _owned_elsewhere(hooks: Mapping[str, Hook], companions: frozenset[str]) -> dict[str, set[str]]:

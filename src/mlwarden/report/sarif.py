@@ -123,6 +123,12 @@ def build(report: ScanReport, rules: Mapping[str, Rule]) -> dict[str, Any]:
             }
         ],
         "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the repository root"}}},
+        # Code scanning keeps one analysis per category: each shard is its own.
+        "automationDetails": {
+            "id": f"mlwarden/shard-{report.shard[0]}-of-{report.shard[1]}/"
+            if report.shard
+            else "mlwarden/"
+        },
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
