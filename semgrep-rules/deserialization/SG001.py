@@ -1,3 +1,4 @@
+import tempfile
 import functools
 import torch
 import torch as T
@@ -37,3 +38,17 @@ safe_loader = functools.partial(torch.load, weights_only=True)
 state = safe_loader(path)
 # ok: SG001
 state = json.load(fh)
+
+
+def round_trip(model):
+    with tempfile.TemporaryDirectory() as tmpdir:
+        torch.save(model.state_dict(), tmpdir + "/probe.bin")
+        # ok: SG001
+        model.load_state_dict(torch.load(tmpdir + "/probe.bin"))
+
+
+def load_into_temp(url):
+    with tempfile.TemporaryDirectory() as tmpdir:
+        path = download(url, tmpdir)
+        # ruleid: SG001
+        return torch.load(path)

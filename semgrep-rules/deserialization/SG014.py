@@ -1,5 +1,9 @@
 import yaml
 from yaml import SafeLoader
+from yaml import CSafeLoader as Loader
+from yaml import Loader as PythonLoader
+
+FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # ruleid: SG014
 cfg = yaml.load(text)
@@ -17,3 +21,9 @@ cfg = yaml.load(text, Loader=yaml.SafeLoader)
 cfg = yaml.load(text, Loader=SafeLoader)
 # ok: SG014
 cfg = yaml.load(text, yaml.CSafeLoader)
+# ok: SG014
+cfg = yaml.load(text, Loader=Loader)
+# ok: SG014
+cfg = yaml.load(text, Loader=FAST)
+# ruleid: SG014
+cfg = yaml.load(text, Loader=PythonLoader)

@@ -13,3 +13,12 @@ model = tf.keras.models.load_model(
 model = keras.models.load_model("model.keras")
 # ok: SG015
 model = keras.models.load_model(path, safe_mode=True)
+# ruleid: SG015
+model = keras.models.load_model("weights/best.h5")
+# ruleid: SG015
+model = tf.keras.models.load_model("model.hdf5", safe_mode=True)
+h5_path = "downloads/classifier.h5"
+# ruleid: SG015
+model = keras.models.load_model(h5_path)
+# ok: SG015
+model = keras.models.load_model("weights/best.keras")

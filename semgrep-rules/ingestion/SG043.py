@@ -13,3 +13,15 @@ ctx2.verify_mode = ssl.CERT_NONE
 ctx3 = ssl.create_default_context(cafile=CA)
 # ok: SG043
 ctx3.verify_mode = ssl.CERT_REQUIRED
+import urllib3
+
+# ruleid: SG043
+http = urllib3.PoolManager(cert_reqs=ssl.CERT_NONE)
+# ruleid: SG043
+http = urllib3.PoolManager(cert_reqs="CERT_NONE")
+# ruleid: SG043
+ws.run_forever(sslopt={"cert_reqs": ssl.CERT_NONE})
+# ok: SG043
+http = urllib3.PoolManager(cert_reqs=ssl.CERT_REQUIRED)
+# ok: SG043
+ws.run_forever(sslopt={"cert_reqs": ssl.CERT_REQUIRED})

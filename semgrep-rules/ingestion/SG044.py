@@ -29,3 +29,10 @@ def fetch_with_helper(remote, path):
     checksum = _sha256(path)
     if checksum != remote.checksum:
         raise OSError("checksum differs")
+
+
+def fetch_corpus():
+    # ok: SG044
+    urlretrieve("https://example.com/corpora/tiny_shakespeare.txt", "input.txt")
+    # ruleid: SG044
+    urlretrieve("https://example.com/models/classifier.onnx", "classifier.onnx")

@@ -15,3 +15,9 @@ torch.hub.download_url_to_file(URL, "resnet.pth", hash_prefix="0676ba61")
 state = torch.hub.load_state_dict_from_url(URL, check_hash=True)
 # ok: SG045
 download_url(URL, root="data", md5="5c8a9ad0a5ee4f95a4b6e86ce3c2c0b4")
+# ok: SG045
+torch.hub.download_url_to_file("https://example.com/datasets/coco2017val.zip", "tmp.zip")
+# ok: SG045
+torch.hub.download_url_to_file(f"https://example.com/fonts/{name}.ttf", font_file)
+# ruleid: SG045
+torch.hub.download_url_to_file(f"https://example.com/weights/{name}.pt", weights_file)

@@ -125,3 +125,62 @@ def test_sarif_of_no_findings_is_valid(sarif_schema: dict[str, object]) -> None:
 
 def test_shared_schema_is_present() -> None:
     assert Path(SHARED / "data" / "sarif-schema-2.1.0.json").is_file()
+
+
+def ruled(rule_id: str, path: str, line: int, severity: Severity) -> Finding:
+    return Finding(
+        rule_id=rule_id,
+        message=f"{rule_id} message",
+        location=Location(path, line, 1),
+        severity=severity,
+        confidence=Confidence.MEDIUM,
+        fingerprint=make_fingerprint(rule_id, path, str(line)),
+        hook="pins",
+    )
+
+
+def test_text_leads_with_the_most_severe_findings_in_file_order() -> None:
+    findings = [
+        ruled("PIN001", "a/requirements.txt", 1, Severity.MEDIUM),
+        ruled("SG001", "z/train.py", 9, Severity.HIGH),
+        ruled("CFG001", "b/.github/workflows/x.yml", 3, Severity.CRITICAL),
+        ruled("SG024", "a/train.py", 4, Severity.MEDIUM),
+    ]
+    lines = text.render(findings).splitlines()
+    assert [line.split(" ")[:2] for line in lines] == [
+        ["b/.github/workflows/x.yml:3:1:", "CFG001"],
+        ["z/train.py:9:1:", "SG001"],
+        ["a/requirements.txt:1:1:", "PIN001"],
+        ["a/train.py:4:1:", "SG024"],
+    ]
+
+
+def test_many_findings_of_one_rule_fold_into_a_count() -> None:
+    unpinned = [ruled("PIN001", f"req{n % 4}.txt", n, Severity.MEDIUM) for n in range(1, 26)]
+    loud = ruled("SG001", "train.py", 3, Severity.HIGH)
+    quiet = [ruled("PIN017", "ci.yml", n, Severity.MEDIUM) for n in range(1, 11)]
+    lines = text.render([*unpinned, loud, *quiet]).splitlines()
+    assert lines[0].startswith("train.py:3:1: SG001 [high]")
+    folded = [line for line in lines if " PIN001 " in line]
+    # The first three locations (file order), then one line for the other 22.
+    assert [line.split(":")[0:2] for line in folded[:3]] == [
+        ["req0.txt", "4"],
+        ["req0.txt", "8"],
+        ["req0.txt", "12"],
+    ]
+    assert folded[3] == (
+        "  ... PIN001 [medium] 22 more like the 3 above (25 in 4 files); "
+        "every one is in `--format json` and `--format sarif`"
+    )
+    # Ten findings of one rule are not "many": each keeps its line.
+    assert sum(" PIN017 " in line for line in lines) == 10
+    assert len(lines) == 1 + 4 + 10
+    assert text.render([*unpinned, loud], fold_after=0).count("\n") == 26
+
+
+def test_the_json_and_sarif_reports_keep_every_folded_finding() -> None:
+    unpinned = tuple(ruled("PIN001", "req.txt", n, Severity.MEDIUM) for n in range(1, 31))
+    data = json.loads(json_report.render(report(unpinned)))
+    assert len(data["findings"]) == 30
+    document = sarif.build(report(unpinned), {})
+    assert len(document["runs"][0]["results"]) == 30

@@ -1,4 +1,10 @@
-"""`path:line:col: ID [severity] message` — one finding a line, silent on success."""
+"""`path:line:col: ID [severity] message` — one finding a line, silent on success.
+
+What a maintainer reads first is what matters most: findings come most severe first (in
+file order within a severity), and a rule with many findings (unpinned requirements in a
+repository of notebooks) shows its first few locations and a count instead of burying
+everything else. JSON and SARIF always carry every finding.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +39,56 @@ def format_error(error: ScanError) -> str:
     return f"{path}: error{hook}: {error.message}"
 
 
-def render(findings: Sequence[Finding], *, colour: bool = False) -> str:
-    return "".join(format_finding(f, colour=colour) + "\n" for f in findings)
+# A rule with more findings than FOLD_AFTER shows its first SHOWN and a count.
+FOLD_AFTER = 10
+SHOWN = 3
+
+
+def _order(finding: Finding) -> tuple[int, str, int, int, str, str]:
+    loc = finding.location
+    return (-finding.severity, loc.path, loc.line, loc.column, finding.rule_id, loc.commit or "")
+
+
+def render(
+    findings: Sequence[Finding],
+    *,
+    colour: bool = False,
+    fold_after: int = FOLD_AFTER,
+    shown: int = SHOWN,
+) -> str:
+    """Most severe first; a rule with more than `fold_after` findings (0: never fold) shows
+    its first `shown` together, then one line counting the rest."""
+    ordered = sorted(findings, key=_order)
+    per_rule: dict[tuple[str, Severity], list[Finding]] = {}
+    for finding in ordered:
+        per_rule.setdefault((finding.rule_id, finding.severity), []).append(finding)
+    out: list[str] = []
+    placed: set[tuple[str, Severity]] = set()
+    for finding in ordered:
+        key = (finding.rule_id, finding.severity)
+        group = per_rule[key]
+        if not fold_after or len(group) <= fold_after:
+            out.append(format_finding(finding, colour=colour))
+            continue
+        if key in placed:
+            continue
+        placed.add(key)
+        out += [format_finding(f, colour=colour) for f in group[:shown]]
+        out.append(_fold_line(group, shown, colour=colour))
+    return "".join(line + "\n" for line in out)
+
+
+def _fold_line(group: Sequence[Finding], shown: int, *, colour: bool) -> str:
+    first = group[0]
+    severity = f"[{first.severity.label}]"
+    if colour:
+        severity = f"{_COLOURS[first.severity]}{severity}{_RESET}"
+    files = len({f.location.path for f in group})
+    where = f"{files} files" if files > 1 else "1 file"
+    return (
+        f"  ... {first.rule_id} {severity} {len(group) - shown} more like the {shown} above "
+        f"({len(group)} in {where}); every one is in `--format json` and `--format sarif`"
+    )
 
 
 def render_errors(errors: Sequence[ScanError]) -> str:

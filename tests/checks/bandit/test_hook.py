@@ -355,3 +355,21 @@ def test_findings_in_a_file_bandit_decodes_itself_are_not_filtered(tmp_path: Pat
     )
     result = scan(tmp_path, {"legacy.py": code.encode("latin-1")})
     assert ("B202", "legacy.py", 4) in ids(result)
+
+
+def test_python_cell_magics_keep_their_cell(tmp_path: Path) -> None:
+    # A cell that starts with `%%time`/`%%capture`/`%%timeit` is Python: its torch.load is
+    # found on its raw line (cells 2 and 4); weights_only (3) and `%%bash` (5) are quiet.
+    text = jupyter_notebook(
+        ("markdown", ["# Load the checkpoint\n"]),
+        ("code", ["%%time\n", "import torch\n", "state = torch.load('ckpt.pt')\n"]),
+        ("code", ["%%capture\n", "model = torch.load('model.pt', weights_only=True)\n"]),
+        ("code", ["%%timeit -n 1\n", "torch.load('timed.pt')\n"]),
+        ("code", ["%%bash\n", "python -c 'torch.load(p)'\n"]),
+    )
+    result = scan(tmp_path, {"magic.ipynb": text})
+    assert [(f.rule_id, f.location.line, f.location.member) for f in result.findings] == [
+        ("B614", raw_line_of(text, "state = torch.load("), "cell 2"),
+        ("B614", raw_line_of(text, "\"torch.load('timed.pt')"), "cell 4"),
+    ]
+    assert result.errors == ()

@@ -105,7 +105,7 @@ CASES: dict[str, tuple[str, set[tuple[str, int]], str]] = {
     ),
     "B609": (
         'import os\nos.system("tar czf data.tgz *")\n',
-        {("B609", 2), ("B605", 2)},
+        {("B609", 2)},
         'import os\nos.system("tar czf data.tgz data")\n',
     ),
     "B612": (
@@ -131,8 +131,9 @@ CASES: dict[str, tuple[str, set[tuple[str, int]], str]] = {
         "import jinja2\nenv = jinja2.Environment(loader=x, autoescape=True)\n",
     ),
 }
-# B609's near-miss still starts a shell: B605 stays, only the wildcard finding goes.
-NEAR_MISS_LEFTOVERS = {"B609": {("B605", 2)}}
+# A constant command reaches no outside input: B605 is quiet on both B609 cases (issue 16);
+# the wildcard is B609's own finding.
+NEAR_MISS_LEFTOVERS: dict[str, set[tuple[str, int]]] = {}
 
 
 @pytest.fixture(scope="module")

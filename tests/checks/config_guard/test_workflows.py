@@ -188,6 +188,7 @@ def test_composite_action(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert check(git_repo, monkeypatch, text, "actions/setup/action.yml") == [("CFG002", 5)]
 
 
+UNSAFE_ENV = "    env:\n      ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n"
 CHECKOUT_JOB = (
     "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
 )
@@ -197,20 +198,28 @@ def test_zizmor_findings_are_merged_when_installed(
     git_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real zizmor (a test dependency): its audits that ours do not cover are merged
-    as CFG013; the ones we cover (template-injection...) are dropped."""
+    as CFG013; the ones we cover (template-injection...) are dropped, and so are its
+    low-confidence guesses and hardening notes (`artipacked` on a plain checkout)."""
     steps = (
-        "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+        "jobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    env:\n      ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n"
+        "    steps:\n      - uses: actions/checkout@v4\n"
     )
     write(git_repo, WF, "on: push\n" + PERMS + steps)
     result = scan(git_repo, monkeypatch, WF, zizmor=True)
     assert [
         (f.rule_id, f.location.path, f.location.line, f.severity.label) for f in result.findings
-    ] == [("CFG013", WF, 8, "medium")]
-    assert result.findings[0].message.startswith(
-        "zizmor artipacked: credential persistence through GitHub Actions artifacts "
-        "(does not set persist-credentials: false)"
-    )
+    ] == [("CFG013", WF, 7, "high")]
+    assert result.findings[0].message.startswith("zizmor insecure-commands: ")
     assert scan(git_repo, monkeypatch, WF, zizmor=False).findings == ()
+
+
+def test_zizmor_low_confidence_and_informational_audits_are_not_merged(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # artipacked (low confidence) on the checkout; nothing else to say about this workflow.
+    write(git_repo, WF, "on: push\n" + PERMS + CHECKOUT_JOB)
+    assert scan(git_repo, monkeypatch, WF, zizmor=True).findings == ()
 
 
 def test_a_workflow_zizmor_rejects_is_its_error_and_the_others_are_audited(
@@ -219,7 +228,9 @@ def test_a_workflow_zizmor_rejects_is_its_error_and_the_others_are_audited(
     steps = (
         "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
     )
-    write(git_repo, WF, "on: push\n" + PERMS + steps)
+    write(
+        git_repo, WF, "on: push\n" + PERMS + steps.replace("    steps:", UNSAFE_ENV + "    steps:")
+    )
     other = ".github/workflows/odd.yml"
     write(git_repo, other, "on: push\n" + PERMS + "jobs:\n  a:\n    steps: notalist\n")
     result = scan(git_repo, monkeypatch, WF, other, zizmor=True)
@@ -227,3 +238,100 @@ def test_a_workflow_zizmor_rejects_is_its_error_and_the_others_are_audited(
     assert [(e.path, e.message.split(":")[0]) for e in result.errors] == [
         (other, "zizmor could not audit it")
     ]
+
+
+ENV_INDIRECTION = """\
+on: issues
+permissions: {}
+env:
+  TITLE: ${{ github.event.issue.title }}
+jobs:
+  triage:
+    env:
+      BODY: ${{ github.event.issue.body }}
+      NUMBER: ${{ github.event.issue.number }}
+    steps:
+      - run: echo "${{ env.TITLE }}"
+      - run: echo "${{ env.BODY }}" "${{ env.NUMBER }}"
+      - run: echo "$TITLE" "$BODY"
+      - env:
+          LABEL: ${{ github.event.label.name }}
+        run: gh issue edit --add-label "${{ env.LABEL }}"
+      - env:
+          TITLE: fixed text
+        run: echo "${{ env.TITLE }}"
+"""
+
+
+def test_injection_through_env_indirection(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Workflow, job and step `env:` carry the event field into `${{ env.X }}` (lines 11, 12,
+    # 16); the shell variables, a number, and a variable set again from text are near misses.
+    assert check(git_repo, monkeypatch, ENV_INDIRECTION) == [
+        ("CFG002", 11),
+        ("CFG002", 12),
+        ("CFG002", 16),
+    ]
+    write(git_repo, WF, ENV_INDIRECTION)
+    finding = next(f for f in scan(git_repo, monkeypatch, WF).findings if f.location.line == 11)
+    assert "`env.TITLE` (set from `github.event.issue.title`)" in finding.message
+    assert "use the shell variable `$TITLE`" in finding.message
+
+
+def test_composite_action_env_indirection(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (
+        "runs:\n  using: composite\n  steps:\n"
+        "    - env:\n        REF: ${{ github.head_ref }}\n"
+        '      run: git fetch origin "${{ env.REF }}"\n      shell: bash\n'
+        '    - env:\n        REF: ${{ github.head_ref }}\n      run: git fetch origin "$REF"\n'
+    )
+    assert check(git_repo, monkeypatch, text, "actions/fetch/action.yml") == [("CFG002", 6)]
+
+
+DISPATCH = """\
+on:
+  workflow_dispatch:
+    inputs:
+      version:
+        type: string
+permissions: {}
+jobs:
+  release:
+    steps:
+      - run: ./hack/update-version.sh ${{ github.event.inputs.version }}
+      - run: ./hack/update-version.sh ${{ inputs.version }}
+"""
+
+
+def test_workflow_dispatch_inputs_are_set_by_maintainers(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only users with write access can dispatch a workflow: both spellings are near misses.
+    assert check(git_repo, monkeypatch, DISPATCH) == []
+
+
+REUSABLE = """\
+on:
+  workflow_call:
+    inputs:
+      title:
+        type: string
+      dry-run:
+        type: boolean
+      notes:
+        required: false
+permissions: {}
+jobs:
+  comment:
+    steps:
+      - run: echo "${{ inputs.title }}"
+      - run: echo "${{ inputs.dry-run }}"
+      - run: echo "${{ inputs.notes }}" "${{ github.event.inputs.title }}"
+"""
+
+
+def test_reusable_workflow_string_inputs_come_from_the_caller(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A caller may pass `github.event.pull_request.title` as `title`: string inputs (typed
+    # or not) are tainted; a boolean cannot carry shell syntax.
+    assert check(git_repo, monkeypatch, REUSABLE) == [("CFG002", 14), ("CFG002", 16)]

@@ -367,3 +367,28 @@ def test_a_broken_extra_rule_keeps_the_pack_findings(in_tmp: Path) -> None:
     assert (
         "ACME001" in result.errors[0].message or "extra-rules not used" in result.errors[0].message
     )
+
+
+MAGIC_CELLS = (
+    ("markdown", ["# Load the checkpoint\n"]),
+    ("code", ["%%time\n", "import torch\n", "state = torch.load('ckpt.pt')\n"]),
+    ("code", ["%%capture\n", "model = torch.load('model.pt', weights_only=True)\n"]),
+    ("code", ["%%timeit -n 1\n", "torch.load('timed.pt')\n"]),
+    ("code", ["%%bash\n", "python -c 'torch.load(p)'\n"]),
+)
+
+
+def test_python_cell_magics_keep_their_cell(in_tmp: Path) -> None:
+    # `%%time`, `%%capture`, `%%timeit` run their cell as Python: a torch.load inside is
+    # found and lands on its raw line in the right cell (2 and 4); the weights-only load
+    # (cell 3) and the `%%bash` cell (5) are the near misses.
+    raw = jupyter_notebook(*MAGIC_CELLS)
+    result = scan(in_tmp, {"magic.ipynb": raw})
+    lines = raw.splitlines()
+    first = next(i for i, t in enumerate(lines, 1) if "state = torch.load(" in t)
+    second = next(i for i, t in enumerate(lines, 1) if "\"torch.load('timed.pt')" in t)
+    assert [(f.rule_id, f.location.line, f.location.member) for f in result.findings] == [
+        ("SG001", first, "cell 2"),
+        ("SG001", second, "cell 4"),
+    ]
+    assert result.errors == ()

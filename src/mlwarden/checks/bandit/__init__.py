@@ -18,6 +18,7 @@ from mlwarden.checks.bandit.engine import BanditIssue, run_bandit
 from mlwarden.checks.bandit.filters import is_false_positive
 from mlwarden.checks.bandit.rules import BY_ID, CATALOG, ML_PROFILE, BanditTest, to_rule
 from mlwarden.checks.bandit.source import Code, load_code, locate, syntax_error
+from mlwarden.core.cache import depends_on
 from mlwarden.core.errors import UsageError
 from mlwarden.core.findings import Confidence, Finding, HookResult, Severity
 from mlwarden.core.hooks import Hook, HookContext
@@ -128,8 +129,10 @@ def _to_finding(
         issue.test_id,
         call,
         code.line_text(issue.line),
-        lambda: "\n".join(code.lines),
+        code.text,
         value.group(1) if value else None,
+        issue.line,
+        issue.column,
     ):
         return None
     if issue.test_id in _PASSWORD_TESTS:
@@ -177,4 +180,15 @@ def _confidence(text: str) -> Confidence:
         return Confidence.MEDIUM
 
 
-HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run)
+def _cache_key(ctx: HookContext) -> str:
+    """Results depend on the options, the size bound and bandit's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        engine = version("bandit")
+    except PackageNotFoundError:
+        engine = "?"
+    return depends_on(ctx.options, ctx.config.max_file_size, engine)
+
+
+HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run, parallel=True, cache_key=_cache_key)

@@ -8,8 +8,12 @@ the source of.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
+
+from mlwarden.checks.bandit import evidence
+from mlwarden.checks.bandit.flow import Module, argument, dotted, parse
 
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
 
@@ -48,25 +52,67 @@ _PACKAGED_BUILDERS = frozenset(
      "spark", "cache"}
 )  # fmt: skip
 _FIRST_STRING_ARG = re.compile(r"\(\s*[rbuRBU]*([\"'])(.*?)\1")
-# `from_pretrained(tmp_dir)`, `from_pretrained(output_dir)`: a folder the code just wrote.
-_LOCAL_DIR_ARG = re.compile(
-    r"\(\s*(?:self\.)?\w*(?:tmp|temp|_dir|dirname|folder|_path|checkpoint|save_directory)\w*\s*[,)]",
-    re.IGNORECASE,
+# A name that says "folder" is a local path (`from_pretrained(tmp_dir)`, `args.train_data_dir`);
+# `*_path`, `checkpoint`, `model_name_or_path` say nothing: they hold Hub ids as often.
+_FOLDER_NAME = re.compile(
+    r"^(?:tmp|temp)|(?:^|_)(?:tmp|temp)(?:_|$)|(?:_dir|dirname|folder|directory)$", re.IGNORECASE
+)
+_LOCAL_EVIDENCE = (
+    r"\.save_pretrained\(\s*{0}\s*[,)]|\.save_model\(\s*{0}\s*[,)]|\.save_to_disk\(\s*{0}\s*[,)]"
+    r"|\bos\.path\.(?:exists|isdir)\(\s*{0}\s*\)|\b{0}\s*=\s*(?:tempfile\.)?mkdtemp\("
+    r"|TemporaryDirectory\([^)]*\)\s+as\s+{0}\s*:"
 )
 
 
-def hub_download_false_positive(call: str) -> bool:
-    """B615 on a packaged builder (`load_dataset("csv", ...)`), an explicit local path, or
-    a load with `local_files_only=True` (nothing is downloaded)."""
+def _is_local_literal(name: str) -> bool:
+    return name in _PACKAGED_BUILDERS or name.startswith(("./", "../", "/", "~"))
+
+
+def hub_download_false_positive(call: str, module: Module | None, line: int, source: str) -> bool:
+    """B615 on a load that is demonstrably local: a packaged builder (`load_dataset("csv",
+    ...)`), an explicit local path, `local_files_only=True`, a folder the script wrote
+    (`save_pretrained(x)` then `from_pretrained(x)`, a temporary directory), a name that
+    says folder, or a file extension with `data_files=`. A name alone is no evidence."""
     if re.search(r"\blocal_files_only\s*=\s*True\b", call):
         return True
-    if _LOCAL_DIR_ARG.search(call):
-        return True
     first = _FIRST_STRING_ARG.search(call)
-    if first is None:
+    if first is not None and call.index(first.group(0)) == call.index("("):
+        return _is_local_literal(first.group(2))
+    node = module.call_at(line, _HUB_CALLS) if module is not None else None
+    target = argument(node, 0, "pretrained_model_name_or_path", "path", "repo_id") if node else None
+    if node is None or target is None:
         return False
-    name = first.group(2)
-    return name in _PACKAGED_BUILDERS or name.startswith(("./", "../", "/", "~"))
+    name = dotted(target)
+    if not name:
+        return False
+    if _FOLDER_NAME.search(name.rsplit(".", 1)[-1]):
+        return True
+    if re.search(_LOCAL_EVIDENCE.format(re.escape(name)), source):
+        return True
+    if not isinstance(target, ast.Name):
+        return False
+    values = module.assigned(module.scope_of(node), name) if module else []
+    known = [v for v in values if v is not None]
+    if (
+        known
+        and len(known) == len(values)
+        and all(
+            isinstance(v, ast.Constant) and isinstance(v.value, str) and _is_local_literal(v.value)
+            for v in known
+        )
+    ):
+        return True
+    # `extension = args.train_file.split(".")[-1]; load_dataset(extension, data_files=...)`
+    return (
+        any(k.arg == "data_files" for k in node.keywords)
+        and bool(known)
+        and all(re.search(r"\.split\(\s*[\"']\.[\"']|\.suffix\b", ast.unparse(v)) for v in known)
+    )
+
+
+_HUB_CALLS = frozenset(
+    {"from_pretrained", "load_dataset", "snapshot_download", "hf_hub_download", "load"}
+)
 
 
 _ROUND_TRIP = re.compile(r"loads\(\s*(?:\w+\.)?dumps\(")
@@ -95,14 +141,6 @@ def sql_in_prose(call: str, line_text: str) -> bool:
     return _SQL_START.search(line_text) is None and ".execute(" not in call
 
 
-_STRING_LITERAL_ARG = re.compile(r"""\bexec\(\s*[rbuRBU]*(["'])[^"'{}]*\1\s*[,)]""")
-
-
-def exec_of_constant(call: str) -> bool:
-    """B102 on `exec("from cupy.fft import *", ns)`: a constant string is code we wrote."""
-    return _STRING_LITERAL_ARG.search(call) is not None
-
-
 _SAFE_TAR_FILTER = re.compile(
     r"""\bfilter\s*=\s*(?:["'](?:data|tar)["']|(?:tarfile\.)?(?:data|tar)_filter\b)"""
 )
@@ -127,18 +165,49 @@ def safe_extraction(call: str, source_text: str) -> bool:
 
 
 def is_false_positive(
-    test_id: str, call: str, line_text: str, source_text: Callable[[], str], value: str | None
+    test_id: str,
+    call: str,
+    line_text: str,
+    source_text: Callable[[], str],
+    value: str | None,
+    line: int = 0,
+    column: int = 0,
 ) -> bool:
+    """True when the finding at `line`:`column` is one of the known false-positive classes."""
+
+    def module() -> Module | None:
+        return parse(source_text())
+
     if test_id in _PASSWORD_TESTS:
         return value is not None and password_false_positive(call, value)
     if test_id == "B615":
-        return hub_download_false_positive(call)
+        return hub_download_false_positive(call, module(), line, source_text())
     if test_id == "B301":
         return pickle_round_trip(call, source_text)
     if test_id == "B608":
-        return sql_in_prose(call, line_text)
-    if test_id == "B102":
-        return exec_of_constant(call)
+        if sql_in_prose(call, line_text):
+            return True
+        tree = module()
+        return tree is not None and evidence.sql_with_internal_identifiers(tree, line, column)
     if test_id == "B202":
         return safe_extraction(call, source_text())
-    return False
+    judged_in_context = _IN_CONTEXT.get(test_id)
+    if judged_in_context is None:
+        return False
+    tree = module()
+    if tree is None:
+        return False
+    if test_id == "B310":
+        return evidence.fixed_scheme_url(tree, line, source_text(), column)
+    return judged_in_context(tree, line, column)
+
+
+_IN_CONTEXT: dict[str, Callable[[Module, int, int], bool]] = {
+    "B102": evidence.eval_of_internal_text,
+    "B307": evidence.eval_of_internal_text,
+    "B104": evidence.bind_all_compared,
+    "B506": evidence.safe_yaml_loader,
+    "B602": evidence.shell_of_internal_text,
+    "B605": evidence.shell_of_internal_text,
+    "B310": lambda tree, line, column: False,  # needs the source text too: handled above
+}

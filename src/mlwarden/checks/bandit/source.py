@@ -36,6 +36,10 @@ class Code:
     def path(self) -> str:
         return self.source.path
 
+    def text(self) -> str:
+        """The text bandit saw, lines joined (the filters parse it)."""
+        return "\n".join(self.lines) + "\n"
+
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
 

@@ -34,10 +34,30 @@ def _triggers(root: Node) -> set[str]:
     return names
 
 
-def _steps(root: Node) -> Iterator[tuple[str, Node]]:
+def _steps(root: Node, taint: scripts.Taint) -> Iterator[tuple[str, Node, scripts.Taint]]:
+    """Each step with the tainted names it sees: `env:` of the workflow, job and step."""
     for job_name, _, job in y.pairs(y.get(root, "jobs")):
+        job_taint = taint.with_env(y.get(job, "env"))
         for step in y.items(y.get(job, "steps")):
-            yield job_name, step
+            yield job_name, step, job_taint.with_env(y.get(step, "env"))
+
+
+# Input types that cannot carry shell syntax.
+_TYPED_INPUTS = frozenset({"boolean", "number", "choice", "environment"})
+
+
+def _call_inputs(root: Node) -> frozenset[str]:
+    """String inputs of a reusable workflow (`on: workflow_call`): its callers choose them,
+    and a caller may pass `github.event.*` straight through."""
+    on = y.get(root, "on")
+    call = y.get(on, "workflow_call")
+    if call is None and "workflow_call" not in {y.scalar(n) for n in y.strings(on)}:
+        return frozenset()
+    return frozenset(
+        name
+        for name, _, spec in y.pairs(y.get(call, "inputs"))
+        if (y.scalar(y.get(spec, "type")) or "string") not in _TYPED_INPUTS
+    )
 
 
 def github_workflow(text: str, *, require_permissions: bool) -> list[Hit]:
@@ -87,7 +107,8 @@ def github_workflow(text: str, *, require_permissions: bool) -> list[Hit]:
             )
 
     checked_out_pr: set[str] = set()
-    for job_name, step in _steps(root):
+    taint = scripts.Taint(inputs=_call_inputs(root)).with_env(y.get(root, "env"))
+    for job_name, step, step_taint in _steps(root, taint):
         where = f"job '{job_name}'"
         uses = y.scalar(y.get(step, "uses")) or ""
         with_ = y.get(step, "with")
@@ -134,11 +155,13 @@ def github_workflow(text: str, *, require_permissions: bool) -> list[Hit]:
                 )
             )
         if run is not None:
-            hits.extend(scripts.script_hits(run, where))
+            hits.extend(scripts.script_hits(run, where, step_taint))
         if uses.startswith("actions/github-script@"):
             script = y.get(with_, "script")
             if script is not None:
-                hits.extend(h for h in scripts.script_hits(script, where) if h.rule is CFG002)
+                hits.extend(
+                    h for h in scripts.script_hits(script, where, step_taint) if h.rule is CFG002
+                )
     return hits
 
 
@@ -149,7 +172,8 @@ def github_action(text: str) -> list[Hit]:
     for step in y.items(y.get(y.get(root, "runs"), "steps")):
         run = y.get(step, "run")
         if run is not None:
-            hits.extend(scripts.script_hits(run, "composite action"))
+            step_taint = scripts.Taint().with_env(y.get(step, "env"))
+            hits.extend(scripts.script_hits(run, "composite action", step_taint))
     return hits
 
 

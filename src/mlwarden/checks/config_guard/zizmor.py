@@ -32,6 +32,14 @@ SEVERITIES = {
     "high": Severity.HIGH,
 }
 TIMEOUT_SECONDS = 120
+# What is merged: findings zizmor itself rates at least medium in severity and in
+# confidence. Below that are hardening notes (`self-repository`, `superfluous-actions`,
+# `use-trusted-publishing`) and guesses zizmor marks low-confidence (`artipacked` on every
+# checkout without `persist-credentials: false`, whether or not anything uploads the
+# workspace): on real ML repositories those were the bulk of its output and none was a risk.
+LEVELS = {"informational": 0, "unknown": 0, "low": 1, "medium": 2, "high": 3}
+MIN_SEVERITY = LEVELS["medium"]
+MIN_CONFIDENCE = LEVELS["medium"]
 
 
 def run_zizmor(workflows: Sequence[Source]) -> tuple[list[Finding], list[ScanError]]:
@@ -105,6 +113,14 @@ def _finding(result: dict[str, Any], by_path: dict[str, Source]) -> Finding | No
     ident = str(result.get("ident", ""))
     if not ident or ident in COVERED or result.get("ignored"):
         return None
+    determinations = result.get("determinations") or {}
+    severity_name = str(determinations.get("severity", "medium")).lower()
+    confidence_name = str(determinations.get("confidence", "medium")).lower()
+    if (
+        LEVELS.get(severity_name, 0) < MIN_SEVERITY
+        or LEVELS.get(confidence_name, 0) < MIN_CONFIDENCE
+    ):
+        return None
     try:
         location = result["locations"][0]
         path = location["symbolic"]["key"]["Local"]["verbatim_path"]
@@ -115,7 +131,6 @@ def _finding(result: dict[str, Any], by_path: dict[str, Source]) -> Finding | No
     source = by_path.get(path)
     if source is None:
         return None
-    severity_name = str(result.get("determinations", {}).get("severity", "medium")).lower()
     note = location.get("symbolic", {}).get("annotation") or ""
     message = f"zizmor {ident}: {result.get('desc', '')}" + (f" ({note})" if note else "")
     url = result.get("url")

@@ -12,7 +12,8 @@ import yaml
 
 from mlwarden.checks.pins import yaml as y
 from mlwarden.checks.pins.common import read
-from mlwarden.checks.pins.shell import check_pip_args, pip_commands
+from mlwarden.checks.pins.requirements import check_index_option
+from mlwarden.checks.pins.shell import INDEX_ENV, check_shell, unsafe_strategy_message
 from mlwarden.checks.pins.specs import BadRequirement, SpecChecker
 from mlwarden.core.findings import Severity
 from mlwarden.core.sources import Snapshot
@@ -35,6 +36,14 @@ def _load(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> lis
         return None
 
 
+# `${{ matrix.python-version }}`: one shell word once GitHub expands it, never a package name.
+_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
+
+
+def _one_word(text: str) -> str:
+    return _EXPRESSION.sub(lambda m: "${{" + "".join(m.group(1).split()) + "}}", text)
+
+
 def scan_workflow(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> None:
     docs = _load(path, files, max_bytes, specs)
     for doc in docs or []:
@@ -42,8 +51,30 @@ def scan_workflow(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker
             if key == "uses" and (ref := y.scalar(value)):
                 _check_uses(path, y.line_of(value), ref.strip(), specs)
             elif key == "run" and y.scalar(value):
-                for args, lines in pip_commands(y.block_lines(value)):
-                    check_pip_args(specs, path, lines, args)
+                check_shell(specs, path, [(n, _one_word(t)) for n, t in y.block_lines(value)])
+            elif key == "env":
+                _check_env(path, value, specs)
+
+
+def _check_env(path: str, env: yaml.Node, specs: SpecChecker) -> None:
+    """`env:` of a workflow, job or step: index variables pip and uv read."""
+    for key, key_node, value in y.walk_pairs(env):
+        text = (y.scalar(value) or "").strip()
+        if not text or "${{" in text or y.line_of(key_node) != y.line_of(value):
+            continue  # an expression decides it, or a nested mapping
+        if key == "UV_INDEX_STRATEGY" and text.startswith("unsafe-"):
+            specs.sink.add(
+                "PIN011",
+                path,
+                y.line_of(value),
+                unsafe_strategy_message(f"`{key}: {text}`"),
+                f"strategy:{text}",
+            )
+        option = INDEX_ENV.get(key)
+        if option is None:
+            continue
+        for url in text.replace(",", " ").split():
+            check_index_option(specs.sink, specs.options, path, y.line_of(value), option, url)
 
 
 def _check_uses(path: str, line: int, ref: str, specs: SpecChecker) -> None:

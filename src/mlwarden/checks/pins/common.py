@@ -43,6 +43,8 @@ class Sink:
     files: Snapshot
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    # Notebooks: raw-file line -> cell number, so findings name the cell they are in.
+    cells: dict[str, dict[int, int]] = field(default_factory=dict)
     _sources: dict[str, Source | None] = field(default_factory=dict)
 
     def source(self, path: str) -> Source | None:
@@ -62,14 +64,16 @@ class Sink:
         severity: Severity | None = None,
     ) -> None:
         source = self.source(path) or Source(path, self.files.display(path), 0, self.files)
+        cell = self.cells.get(path, {}).get(line)
         self.findings.append(
             source.finding(
                 self.rules[rule_id],
-                message,
+                f"cell {cell}: {message}" if cell else message,
                 line=max(line, 1),
                 column=max(column, 1),
                 identity=(identity,),
                 severity=severity,
+                member=f"cell {cell}" if cell else None,
             )
         )
 

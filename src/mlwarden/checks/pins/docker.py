@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from mlwarden.checks.pins.common import read
 from mlwarden.checks.pins.reqfile import split_tokens
 from mlwarden.checks.pins.requirements import check_index_option
-from mlwarden.checks.pins.shell import check_pip_args, locate, pip_commands, pipes_to_shell
+from mlwarden.checks.pins.shell import (
+    INDEX_ENV,
+    check_shell,
+    locate,
+    pipes_to_shell,
+    unsafe_strategy_message,
+)
 from mlwarden.checks.pins.specs import SpecChecker
 from mlwarden.core.sources import Snapshot
 
@@ -58,48 +64,82 @@ def scan(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> None
     if text is None:
         return
     stages: set[str] = set()
+    # Defaults of the ARGs before the first FROM: the only ones a FROM line can use.
+    build_args: dict[str, str] = {}
+    seen_from = False
     for line, keyword, args, physical in instructions(text):
         if keyword == "FROM":
-            _check_from(path, line, args, stages, specs)
+            seen_from = True
+            _check_from(path, line, args, stages, build_args, specs)
         elif keyword == "RUN":
             _check_run(path, line, args, physical, specs)
         elif keyword in ("ENV", "ARG"):
             _check_env(path, physical, args, specs)
+            if keyword == "ARG" and not seen_from:
+                build_args.update(_defaults(args))
 
 
-def _check_from(path: str, line: int, args: str, stages: set[str], specs: SpecChecker) -> None:
+def _defaults(args: str) -> dict[str, str]:
+    """`ARG BASE=python:3.12 TAG` -> {"BASE": "python:3.12"}: only names with a default."""
+    return {
+        word.partition("=")[0]: word.partition("=")[2]
+        for word in split_tokens(args)
+        if "=" in word and word.partition("=")[2]
+    }
+
+
+_ARG_REF = re.compile(
+    r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
+)
+
+
+def _expand(image: str, build_args: dict[str, str]) -> str | None:
+    """The image with build arguments replaced by their defaults, as `docker build` does
+    without `--build-arg`; None when one has no default (the build command chooses)."""
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        name = match.group(1) or match.group(3)
+        if name in build_args:
+            return build_args[name]
+        if match.group(2) is not None and "-" in match.group(0):
+            return match.group(2)  # `${TAG:-3.12}`
+        missing = True
+        return ""
+
+    expanded = _ARG_REF.sub(value, image)
+    return None if missing or "$" in expanded else expanded
+
+
+def _check_from(
+    path: str,
+    line: int,
+    args: str,
+    stages: set[str],
+    build_args: dict[str, str],
+    specs: SpecChecker,
+) -> None:
     words = [w for w in args.split() if not w.startswith("--")]
     if not words:
         return
-    image = words[0]
+    written = words[0]
     if len(words) >= 3 and words[1].lower() == "as":
         stages.add(words[2].lower())
-    if image.lower() in stages or image.lower() == "scratch" or "$" in image:
+    image = _expand(written, build_args) if "$" in written else written
+    if image is None or image.lower() in stages or image.lower() == "scratch":
         return
     if "@sha256:" in image:
         return
+    shown = f"`{written}` (= `{image}` with the ARG defaults)" if image != written else f"`{image}`"
     specs.sink.add(
         "PIN014",
         path,
         line,
-        f"base image `{image}` is not pinned by digest: use `{image}@sha256:<digest>` "
+        f"base image {shown} is not pinned by digest: use `{image}@sha256:<digest>` "
         "(`docker buildx imagetools inspect` prints it) and let Dependabot/Renovate bump it",
         image,
     )
-
-
-# Environment variables pip and uv read as index options.
-_INDEX_ENV = {
-    "PIP_INDEX_URL": "--index-url",
-    "PIP_EXTRA_INDEX_URL": "--extra-index-url",
-    "PIP_FIND_LINKS": "--find-links",
-    "PIP_TRUSTED_HOST": "--trusted-host",
-    "UV_INDEX_URL": "--index-url",
-    "UV_DEFAULT_INDEX": "--index-url",
-    "UV_EXTRA_INDEX_URL": "--extra-index-url",
-    "UV_INDEX": "--extra-index-url",
-    "UV_FIND_LINKS": "--find-links",
-}
 
 
 def _check_env(path: str, physical: list[tuple[int, str]], args: str, specs: SpecChecker) -> None:
@@ -115,11 +155,10 @@ def _check_env(path: str, physical: list[tuple[int, str]], args: str, specs: Spe
                 "PIN011",
                 path,
                 locate(physical, key),
-                f"{key}={value} lets any index supply any package (dependency confusion): "
-                "remove it",
-                f"{key}={value}",
+                unsafe_strategy_message(f"`{key}={value}`"),
+                f"strategy:{value}",
             )
-        option = _INDEX_ENV.get(key)
+        option = INDEX_ENV.get(key)
         if option is None or "$" in value:
             continue
         for url in value.replace(",", " ").split():
@@ -144,5 +183,4 @@ def _check_run(
             re.sub(r"\s+", " ", args.strip())[:200],
         )
     # Each physical line is one piece of the same command: join them back for the shell.
-    for pip_args, lines in pip_commands([(n, t + " \\") for n, t in physical[:-1]] + physical[-1:]):
-        check_pip_args(specs, path, lines, pip_args)
+    check_shell(specs, path, [(n, t + " \\") for n, t in physical[:-1]] + physical[-1:])

@@ -65,6 +65,50 @@ _VALUE = frozenset(
 )
 
 
+# uv's `--index-strategy unsafe-*` (or `UV_INDEX_STRATEGY=unsafe-*` before the command) lets
+# any index supply any package: the same switch PIN011 reports in `[tool.uv]`.
+_UNSAFE_STRATEGY = re.compile(
+    r"""(?:--index-strategy(?:=|\s+)|\bUV_INDEX_STRATEGY=)["']?(unsafe-[A-Za-z-]+)"""
+)
+# Environment variables pip and uv read as index options (Dockerfile ENV, workflow env:).
+INDEX_ENV = {
+    "PIP_INDEX_URL": "--index-url",
+    "PIP_EXTRA_INDEX_URL": "--extra-index-url",
+    "PIP_FIND_LINKS": "--find-links",
+    "PIP_TRUSTED_HOST": "--trusted-host",
+    "UV_INDEX_URL": "--index-url",
+    "UV_DEFAULT_INDEX": "--index-url",
+    "UV_EXTRA_INDEX_URL": "--extra-index-url",
+    "UV_INDEX": "--extra-index-url",
+    "UV_FIND_LINKS": "--find-links",
+}
+
+
+def unsafe_strategy_message(setting: str) -> str:
+    return (
+        f"{setting} lets any index supply any package (dependency confusion): remove it, and "
+        "give packages that must come from another index an explicit `[[tool.uv.index]]` "
+        "with `explicit = true`"
+    )
+
+
+def check_shell(specs: SpecChecker, path: str, lines: Lines) -> None:
+    """Every check of shell text: pip/uv installs (PIN015, index options, names) and uv's
+    unsafe index strategy on the command line (PIN011)."""
+    for text, physical in logical_commands(lines):
+        for match in _UNSAFE_STRATEGY.finditer(text):
+            setting = match.group(0).replace("=", " ", 1).strip("\"' ")
+            specs.sink.add(
+                "PIN011",
+                path,
+                locate(physical, match.group(1)),
+                unsafe_strategy_message(f"`{setting}`"),
+                f"strategy:{match.group(1)}",
+            )
+    for args, physical in pip_commands(lines):
+        check_pip_args(specs, path, physical, args)
+
+
 def pipes_to_shell(text: str) -> bool:
     return bool(_PIPE_TO_SHELL.search(text))
 
@@ -85,7 +129,12 @@ def logical_commands(lines: Lines) -> Iterator[tuple[str, Lines]]:
 
 
 def locate(lines: Lines, word: str) -> int:
-    """The physical line that shows `word` (first match), for exact finding positions."""
+    """The physical line that shows `word`, for exact finding positions: the first line
+    holding it as a whole shell word (`torch` is not on the `torchvision` line), else the
+    first line containing it."""
+    for number, text in lines:
+        if word in text and word in split_tokens(text.rstrip().removesuffix("\\")):
+            return number
     for number, text in lines:
         if word in text:
             return number

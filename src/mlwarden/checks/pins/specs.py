@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from mlwarden.checks.pins.common import Options, Sink, check_index_url, is_remote, redact
+from mlwarden.checks.pins.common import (
+    Options,
+    Sink,
+    check_index_url,
+    index_allowed,
+    is_remote,
+    redact,
+)
 from mlwarden.checks.pins.typosquat import NameChecker, check_name
 from mlwarden.core.findings import Severity
 
@@ -21,6 +28,9 @@ _VCS = ("git+", "hg+", "svn+", "bzr+")
 _SHA = re.compile(r"[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?")
 _URL_HASH = re.compile(r"(?:^|[#&])(sha256|sha384|sha512)=[0-9a-fA-F]{32,}")
 _ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
+_ENV_VALUE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\{\{[^}]*\}\}")
+# Installing this package writes NVIDIA's index into pip's configuration as an extra index.
+_INDEX_INSTALLERS = {"nvidia-pyindex": "https://pypi.ngc.nvidia.com"}
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._\-]*)")
 
 
@@ -79,6 +89,7 @@ class SpecChecker:
             raise BadRequirement(short(str(exc).splitlines()[0], 160)) from None
         name = canonicalize_name(req.name)
         check_name(self.sink, self.names, self.options, path, line, req.name)
+        self._index_installer(path, line, name)
         if req.url:
             if req.url.lower().startswith(_VCS):
                 self._vcs(path, line, req.url, req.name)
@@ -101,6 +112,24 @@ class SpecChecker:
             )
         return Spec(name, "index", pinned)
 
+    def _index_installer(self, path: str, line: int, name: str) -> None:
+        """A package whose installation adds a package index (`nvidia-pyindex` runs
+        `pip config set global.extra-index-url ...`): every later install searches it next
+        to PyPI, exactly like `--extra-index-url`."""
+        index = _INDEX_INSTALLERS.get(name)
+        if index is None or index_allowed(index, self.options.allowed_indexes):
+            return
+        self.sink.add(
+            "PIN003",
+            path,
+            line,
+            f"installing `{name}` adds {index} to pip's configuration as an extra index, "
+            "searched next to PyPI by every later install (dependency confusion): install the "
+            "`nvidia-*` wheels from PyPI directly, or add the index to `allowed-indexes` in "
+            "[tool.mlwarden.pins]",
+            f"index-installer:{name}",
+        )
+
     def _vcs(self, path: str, line: int, url: str, name: str | None) -> None:
         raw = url.split("+", 1)[1] if "+" in url else url
         self._url_security(path, line, raw)
@@ -112,6 +141,8 @@ class SpecChecker:
         ref = repo_path.rpartition("@")[2] if "@" in repo_path else ""
         if _SHA.fullmatch(ref) or (url.lower().startswith("svn+") and ref.isdigit()):
             return
+        if _ENV_VALUE.fullmatch(ref):
+            return  # `@${GITHUB_REF}`: CI picks the ref (the commit under test), not this file
         what = f"`@{ref}`, a branch or tag" if ref else "no ref (the default branch)"
         label = name or repo_path.rsplit("/", 1)[-1]
         self.sink.add(
