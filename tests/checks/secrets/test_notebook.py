@@ -129,11 +129,11 @@ def test_image_outputs_are_never_scanned(tmp_path: Path) -> None:
 
 
 def test_pragma_and_escaped_quotes_inside_cells(tmp_path: Path) -> None:
-    key = F.token("anthropic")
+    key, other = F.token("anthropic"), F.token("anthropic")
     text = notebook(
         [
             code(f'client = Anthropic(api_key="{key}")  # pragma: allowlist secret\n'),
-            code(f'client = Anthropic(api_key="{key[:-1]}B")\n'),
+            code(f'client = Anthropic(api_key="{other}")\n'),
         ]
     )
     result = scan(tmp_path, "a.ipynb", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ CASES: list[tuple[str, str, str, str]] = [
         "SEC005",
         ".netrc",
         f"machine api.wandb.ai login user\n  password {F.token('wandb')}\n",
-        f"machine api.wandb.ai\n  login user\n  password {F.hex(12)}\n",
+        "machine api.wandb.ai\n  login user\n  password ${WANDB_API_KEY}\n",
     ),
     ("SEC006", "job.py", f"#\nhost_token = 'dapi{F.hex(32)}'\n", "api = 'dapi-docs'\n"),
     (
@@ -288,6 +289,193 @@ CASES: list[tuple[str, str, str, str]] = [
         "pay.py",
         f"#\nstripe.api_key = '{F.token('stripe')}'\n",
         "stripe.api_key = 'sk_test_...'\n",
+    ),
+]
+
+# The providers around an ML pipeline: the token on line 2; the near miss keeps the prefix
+# with a body the format rules out (wrong length, placeholder, bad checksum, reference).
+_T = F.token
+CASES += [
+    ("SEC035", "ci.env", f"#\nGITLAB_TOKEN={_T('gitlab')}\n", "GITLAB_TOKEN=glpat-short123\n"),
+    (
+        "SEC035",
+        ".gitlab-ci.yml",
+        f"#\nrunner_token: {_T('gitlab_runner')}\n",
+        "runner_token: glrt-abcdefghijklmnopqrst\n",
+    ),
+    ("SEC036", "bb.sh", f"#\nexport BB_PASS={_T('bitbucket')}\n", "export BB_PASS=ATBB_docs\n"),
+    ("SEC036", "jira.py", f"#\nJIRA = '{_T('atlassian')}'\n", "JIRA = 'ATATT3xFfGF0...'\n"),
+    (
+        "SEC037",
+        ".npmrc",
+        f"#\n//registry.npmjs.org/:_authToken={_T('npm')}\n",
+        # Right shape, wrong checksum: typed by hand.
+        f"#\n//registry.npmjs.org/:_authToken=npm_{F.chars(36)}\n",
+    ),
+    (
+        "SEC038",
+        "nuget.sh",
+        f"#\ndotnet nuget push -k {_T('nuget')}\n",
+        "dotnet nuget push -k $NUGET\n",
+    ),
+    (
+        "SEC039",
+        "credentials",
+        f"---\n:rubygems_api_key: {_T('rubygems')}\n",
+        f"---\n:rubygems_api_key: rubygems_{'0' * 48}\n",
+    ),
+    (
+        "SEC040",
+        "bedrock.py",
+        f"#\nBEDROCK_KEY = '{_T('bedrock')}'\n",
+        f"#\nBEDROCK_KEY = 'ABSK{F.chars(120)}'\n",
+    ),
+    (
+        "SEC041",
+        "azure.env",
+        f"#\nAZURE_CLIENT_SECRET={_T('azure_ad')}\n",
+        "AZURE_CLIENT_SECRET=${{ secrets.AZURE_CLIENT_SECRET }}\n",
+    ),
+    (
+        "SEC042",
+        "blob.py",
+        "#\nCONN = 'DefaultEndpointsProtocol=https;AccountName=ml;"
+        f"AccountKey={_T('azure_storage')};EndpointSuffix=core.windows.net'\n",
+        "CONN = 'DefaultEndpointsProtocol=https;AccountName=ml;AccountKey=<key>'\n",
+    ),
+    (
+        "SEC042",
+        "sas.sh",
+        "#\nazcopy copy 'https://ml.blob.core.windows.net/d?sv=2022-11-02&sp=rl"
+        f"&se=2026-01-01&sig={_T('azure_sig')}' ./data\n",
+        "azcopy copy 'https://ml.blob.core.windows.net/d?sv=2022-11-02&sp=rl&sig=$SIG' ./d\n",
+    ),
+    ("SEC043", "flow.py", f"#\nPREFECT_API_KEY = '{_T('prefect')}'\n", "key = 'pnu_docs'\n"),
+    (
+        "SEC044",
+        "airflow.env",
+        f"#\nAIRFLOW_CONN_DWH=postgresql://airflow:{F.token('password')}@db:5432/dwh\n",
+        "AIRFLOW_CONN_DWH=postgresql://airflow:${DWH_PASSWORD}@db:5432/dwh\n",
+    ),
+    (
+        "SEC044",
+        "airflow.sh",
+        f"#\nexport AIRFLOW_CONN_S3='aws://bot:{F.token('password')}@/?region_name=eu-west-1'\n",
+        "export AIRFLOW_CONN_S3='aws://bot:changeme@/?region_name=eu-west-1'\n",
+    ),
+    ("SEC045", "cci.sh", f"#\nCIRCLE_TOKEN={_T('circleci')}\n", "CIRCLE_TOKEN=CCIPAT_x\n"),
+    ("SEC046", "bk.sh", f"#\nBK={_T('buildkite')}\n", f"#\nBK=bkua_{F.chars(20).lower()}\n"),
+    ("SEC047", "bot.py", f"#\nclient.run('{_T('discord')}')\n", "client.run(os.environ['T'])\n"),
+    (
+        "SEC047",
+        "alert.py",
+        f"#\nHOOK = '{_T('discord_webhook')}'\n",
+        "HOOK = 'https://discord.com/api/webhooks/<id>/<token>'\n",
+    ),
+    (
+        "SEC048",
+        "tg.py",
+        f"#\nurl = f'https://api.telegram.org/bot{_T('telegram')}/sendMessage'\n",
+        "url = f'https://api.telegram.org/bot{TOKEN}/sendMessage'\n",
+    ),
+    ("SEC049", ".sentryclirc", f"[auth]\ntoken={_T('sentry')}\n", "[auth]\ntoken=sntryu_\n"),
+    ("SEC050", "vault.sh", f"#\nexport VAULT_TOKEN={_T('vault')}\n", "export VAULT_TOKEN=hvs.x\n"),
+    ("SEC051", "op.env", f"#\nOP_SECRET_KEY={_T('onepassword')}\n", "OP_SECRET_KEY=A3-XXXXXX\n"),
+    ("SEC052", "dp.env", f"#\nDOPPLER_TOKEN={_T('doppler')}\n", "DOPPLER_TOKEN=dp.pt.\n"),
+    (
+        "SEC053",
+        "pay_test.py",
+        f"#\nstripe.api_key = '{_T('stripe_test')}'\n",
+        "stripe.api_key = 'sk_test_...'\n",
+    ),
+    ("SEC054", "sq.py", f"#\nSQUARE = '{_T('square')}'\n", "SQUARE = 'EAAA<token>'\n"),
+    ("SEC055", "bt.rb", f"#\nTOKEN = '{_T('braintree')}'\n", "TOKEN = ENV['BT']\n"),
+    (
+        "SEC056",
+        "paypal.env",
+        f"#\nPAYPAL_CLIENT_SECRET={_T('paypal')}\n",
+        "PAYPAL_CLIENT_SECRET=your-paypal-client-secret\n",
+    ),
+    (
+        "SEC057",
+        "auth.py",
+        f"#\nheaders = {{'X-Session': '{_T('jwt')}'}}\n",
+        # Unsigned tokens authenticate nobody.
+        f"#\nheaders = {{'X-Session': '{F.jwt(alg='none')}'}}\n",
+    ),
+    (
+        "SEC058",
+        "secret.yaml",
+        "data:\n  password: "
+        + base64.b64encode(F.token("password").encode()).decode()
+        + "\nkind: Secret\n",
+        "data:\n  password: {{ .Values.dbPassword | b64enc }}\nkind: Secret\n",
+    ),
+    (
+        "SEC059",
+        "fetch.sh",
+        f"#\ncurl -u deploy:{F.token('password')} https://registry.corp.internal/api\n",
+        'curl -u "deploy:$REGISTRY_PASSWORD" https://registry.corp.internal/api\n',
+    ),
+    (
+        "SEC059",
+        "call.sh",
+        f"#\ncurl -H 'X-API-Key: {F.chars(40)}' https://api.corp.internal/v1\n",
+        'curl -H "X-API-Key: ${API_KEY}" https://api.corp.internal/v1\n',
+    ),
+    (
+        "SEC060",
+        ".netrc",
+        f"machine artifacts.corp.internal\n  login ci-bot password {F.token('password')}\n",
+        "machine artifacts.corp.internal\n  login ci-bot password <password>\n",
+    ),
+    ("SEC061", "h.env", f"#\nHEROKU_API_KEY={_T('heroku')}\n", "HEROKU_API_KEY=HRKU-AA\n"),
+    ("SEC061", "h2.env", f"#\nHEROKU_API_KEY={F.uuid()}\n", f"#\nHEROKU_APP_ID={F.uuid()}\n"),
+    (
+        "SEC062",
+        "tw.py",
+        f"#\nAPI_KEY_SID = '{_T('twilio')}'\n",
+        f"#\nACCOUNT_SID = 'AC{F.hex(32)}'\n",
+    ),
+    ("SEC063", "sg.py", f"#\nSG = '{_T('sendgrid')}'\n", "SG = 'SG.xxxx.yyyy'\n"),
+    ("SEC064", "mg.py", f"#\nMAILGUN = '{_T('mailgun')}'\n", f"#\ncache = 'key-{F.hex(16)}'\n"),
+    (
+        "SEC065",
+        "dd.yaml",
+        f"datadog:\n  DD_API_KEY: {_T('datadog')}\n",
+        # A documented, fixed format: 20 characters are no Datadog key.
+        f"datadog:\n  DD_API_KEY: {F.hex(20)}\n",
+    ),
+    ("SEC066", "nr.env", f"#\nNEW_RELIC_API_KEY={_T('newrelic')}\n", "NEW_RELIC_API_KEY=NRAK-\n"),
+    ("SEC067", "gf.env", f"#\nGRAFANA_TOKEN={_T('grafana')}\n", "GRAFANA_TOKEN=glsa_\n"),
+    ("SEC068", "ln.env", f"#\nLINEAR_API_KEY={_T('linear')}\n", "LINEAR_API_KEY=lin_api_\n"),
+    ("SEC069", "no.env", f"#\nNOTION_TOKEN={_T('notion')}\n", "NOTION_TOKEN=ntn_\n"),
+    ("SEC070", "sh.env", f"#\nSHOPIFY_TOKEN={_T('shopify')}\n", "SHOPIFY_TOKEN=shpat_\n"),
+    ("SEC071", "pm.env", f"#\nPOSTMAN_API_KEY={_T('postman')}\n", "POSTMAN_API_KEY=PMAK-\n"),
+    ("SEC072", "pu.env", f"#\nPULUMI_ACCESS_TOKEN={_T('pulumi')}\n", "PULUMI_ACCESS_TOKEN=pul-\n"),
+    ("SEC073", "tf.env", f"#\nTFE_TOKEN={_T('terraform')}\n", "TFE_TOKEN=abc.atlasv1.\n"),
+    ("SEC074", "fly.env", f"#\nFLY_API_TOKEN={_T('flyio')}\n", "FLY_API_TOKEN=fo1_\n"),
+    (
+        "SEC075",
+        "vc.env",
+        f"#\nVERCEL_TOKEN={_T('vercel')}\n",
+        "VERCEL_TOKEN=abcdefghijklmnopqrstuvwx\n",
+    ),
+    ("SEC076", "nf.env", f"#\nNETLIFY_AUTH_TOKEN={_T('netlify')}\n", "NETLIFY_AUTH_TOKEN=nfp_\n"),
+    ("SEC077", "sb.env", f"#\nSUPABASE_ACCESS_TOKEN={_T('supabase')}\n", "SUPABASE_URL=sbp_\n"),
+    ("SEC078", "ps.env", f"#\nPLANETSCALE={_T('planetscale')}\n", "PLANETSCALE=pscale_\n"),
+    ("SEC079", "fw.py", f"#\nFIREWORKS = '{_T('fireworks')}'\n", "FIREWORKS = 'fw_1234567890'\n"),
+    ("SEC080", "md.env", f"#\nMODAL_TOKEN_SECRET={_T('modal')}\n", "MODAL_TOKEN_ID=ak-\n"),
+    ("SEC081", "rp.env", f"#\nRUNPOD_API_KEY={_T('runpod')}\n", "RUNPOD_API_KEY=rpa_\n"),
+    ("SEC082", "lb.env", f"#\nLAMBDA_API_KEY={_T('lambda')}\n", "LAMBDA_API_KEY=secret_\n"),
+    ("SEC083", "el.env", f"#\nELEVENLABS_API_KEY={_T('elevenlabs')}\n", "ELEVEN=sk_\n"),
+    ("SEC084", "wv.env", f"#\nWEAVIATE_API_KEY={_T('weaviate')}\n", "WEAVIATE_URL=http://x\n"),
+    ("SEC085", "qd.env", f"#\nQDRANT_API_KEY={_T('qdrant')}\n", "QDRANT_API_KEY=${QDRANT}\n"),
+    (
+        "SEC086",
+        "clearml.conf",
+        f"#\nCLEARML_API_SECRET_KEY={_T('clearml')}\n",
+        "#\nCLEARML_API_SECRET_KEY=<your-clearml-secret-key>\n",
     ),
 ]
 

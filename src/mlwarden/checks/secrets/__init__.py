@@ -18,6 +18,7 @@ from mlwarden.checks.secrets.baseline import load_baseline
 from mlwarden.checks.secrets.report import Detection, wanted
 from mlwarden.checks.secrets.rules import RULES
 from mlwarden.checks.secrets.scan import scan_source
+from mlwarden.core.cache import depends_on
 from mlwarden.core.errors import UsageError
 from mlwarden.core.findings import Finding, HookResult
 from mlwarden.core.hooks import Hook, HookContext
@@ -81,4 +82,14 @@ def compile_allowed(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(compiled)
 
 
-HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run)
+def _cache_key(ctx: HookContext) -> str:
+    """Results depend on the options, the size bound and the baseline's content."""
+    baseline = ctx.config.root / ctx.options.baseline
+    try:
+        accepted = baseline.read_bytes()
+    except OSError:
+        accepted = b""
+    return depends_on(ctx.options, ctx.config.max_file_size, accepted.hex())
+
+
+HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run, parallel=True, cache_key=_cache_key)

@@ -16,21 +16,19 @@ from dataclasses import dataclass
 from functools import cache
 
 from mlwarden.checks.secrets import detectors as D
-from mlwarden.checks.secrets.names import is_secret_name
+from mlwarden.checks.secrets import generic as assignments
+from mlwarden.checks.secrets import manifests
 from mlwarden.checks.secrets.values import (
     plausible_literal,
+    plausible_password,
     plausible_token,
     plausible_url_password,
     shannon_entropy,
 )
 
-# What may follow an unquoted value: end of line, a comment, more CLI flags, a shell
-# continuation or separator. Anything else (`,`, `)`, ` | None`, prose) means code or docs.
-_UNQUOTED_END = re.compile(r"[ \t]*(?:$|#|\\$|&&|;|\|\||--?[A-Za-z])", re.M)
 _INDEX_LINE = re.compile(D.INDEX_LINE_PATTERN)
 _NEXTLINE_PRAGMA = re.compile(r"pragma:\s*allowlist[ -]nextline[ -]secret", re.IGNORECASE)
 _SAME_LINE_PRAGMA = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
-_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
 @dataclass(frozen=True)
@@ -63,72 +61,14 @@ def _url_re() -> re.Pattern[str]:
     return re.compile(D.URL_PATTERN)
 
 
-@cache
-def _generic_re() -> re.Pattern[str]:
-    return re.compile(D.GENERIC_PATTERN)
-
-
 def redact(secret: str) -> str:
     return secret[:4] + "…"
-
-
-def _name_before(text: str, start: int, end: int) -> str:
-    i = start
-    floor = max(0, start - 80)
-    while i > floor and text[i - 1] in _NAME_CHARS:
-        i -= 1
-    return text[i:end]
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     begin = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return begin, len(text) if end < 0 else end
-
-
-def _generic(text: str, priority: int) -> list[_Candidate]:
-    found: list[_Candidate] = []
-    regex = _generic_re()
-    pos = 0
-    while (m := regex.search(text, pos)) is not None:
-        if _generic_match_ok(text, m):
-            found.append(
-                _Candidate(
-                    priority,
-                    m.start("secret"),
-                    m.end("secret"),
-                    m.start("secret"),
-                    "SEC032",
-                    m["secret"],
-                )
-            )
-            pos = m.end()
-        else:
-            pos = m.end("core")  # a rejected value may hide the next name: look again
-    return found
-
-
-def _generic_match_ok(text: str, m: re.Match[str]) -> bool:
-    sep = m["sep"]
-    if "==" in sep:
-        return False  # a comparison, not an assignment
-    name = _name_before(text, m.start("core"), m.end("tail"))
-    kind = is_secret_name(name)
-    if kind is None:
-        return False
-    if not sep.strip():
-        begin, _ = _line_bounds(text, m.start())
-        before = text[begin : m.start()]
-        netrc = kind == "password" and ("login" in before or "machine" in before)
-        if not (name.startswith("-") or netrc):
-            return False  # `--password VALUE` and netrc take a space; prose does not count
-    value = m["secret"]
-    if value == name or name.endswith(("." + value, "-" + value)):
-        return False  # `token=token`, `self.token = token`: passing a variable on
-    quoted = m["quote"] is not None
-    if not quoted and not _UNQUOTED_END.match(text, m.end("secret")):
-        return False  # `api_key: Explicitly-provided API key`, `key: KeyType,` in code
-    return plausible_literal(value, quoted=quoted, password=kind == "password")
 
 
 def _urls(text: str, priority: int) -> list[_Candidate]:
@@ -159,6 +99,22 @@ def _urls(text: str, priority: int) -> list[_Candidate]:
     return found
 
 
+def _plausible(detector: D.Detector, secret: str) -> bool:
+    if detector.kind in ("password", "header") and D.provider_prefixed(secret):
+        return False  # the provider's own rule judged it
+    if detector.kind == "password":
+        return plausible_password(secret)
+    if detector.kind == "header":
+        return plausible_literal(secret, quoted=True, password=False)
+    if not plausible_token(secret):
+        return False
+    return detector.verify is None or detector.verify(secret)
+
+
+def _wrap(found: list[assignments.Found], priority: int) -> list[_Candidate]:
+    return [_Candidate(priority, f.start, f.end, f.start, f.rule_id, f.secret) for f in found]
+
+
 def scan_text(
     text: str,
     *,
@@ -178,7 +134,7 @@ def scan_text(
                 continue
         for m in regex.finditer(text):
             secret = m["secret"]
-            if not plausible_token(secret):
+            if not _plausible(detector, secret):
                 continue
             report = m.start() if detector.kind == "private-key" else m.start("secret")
             candidates.append(
@@ -187,13 +143,15 @@ def scan_text(
                 )
             )
     rank = len(D.DETECTORS)
+    if "Secret" in text:
+        candidates.extend(_wrap(manifests.find(text), rank))
     if "://" in text and "@" in text:
-        candidates.extend(_urls(text, rank))
+        candidates.extend(_urls(text, rank + 1))
     if generic:
         if lowered is None:
             lowered = text.lower()
-        if any(word in lowered for word in D.GENERIC_KEYWORDS):
-            candidates.extend(_generic(text, rank + 1))
+        if any(word in lowered for word in assignments.KEYWORDS):
+            candidates.extend(_wrap(assignments.find(text), rank + 2))
     if not candidates:
         return []
     return _resolve(text, candidates, allowed)

@@ -16,6 +16,8 @@ def words(text: str) -> frozenset[str]:
 
 
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+# `token1`, `access_token3`, `api_key2`: a numbered copy is the same kind of name.
+_NUMBERED = re.compile(r"(?<=[a-z])\d{1,3}$")
 
 # A word after the secret word that makes the name metadata about a secret.
 _META_AFTER = words(
@@ -36,9 +38,12 @@ _ML_TOKEN = words(
     pad eos bos unk sep cls mask special max min num start end stop new image audio video
     vision decoder encoder prefix suffix added chat total input output prompt completion
     generated context eot boi eoi placeholder default fim think tool system user assistant
-    bad sos next last first bpe sentence word sub cached
+    bad sos next last first bpe sentence word sub cached page continuation sync resume cursor
     """
 )
+# Words that make any name public or per-request by design: publishable keys, Supabase
+# `anon` keys, `NEXT_PUBLIC_*` values, CSRF/XSRF form tokens.
+_NOT_A_CREDENTIAL = words("public publishable pub anon anonymous csrf xsrf authenticity")
 # Words before `key` that make it a credential; upper-case names (`STRIPE_KEY`) also count.
 _KEY_QUALIFIERS = words(
     """
@@ -61,8 +66,8 @@ _PASSWORD = frozenset({"password", "passwd", "pwd", "passphrase", "pass"})
 def is_secret_name(name: str) -> str | None:
     """The kind of secret the name suggests ("password", "token", "secret", "key",
     "auth"), or None when the name is not secret-like."""
-    words = [w.lower() for w in _SPLIT.split(name) if w]
-    if not words:
+    words = [_NUMBERED.sub("", w.lower()) for w in _SPLIT.split(name) if w]
+    if not words or any(w in _NOT_A_CREDENTIAL for w in words):
         return None
     for i, word in enumerate(words):
         after = words[i + 1 :]

@@ -1,15 +1,16 @@
 """The secrets hook's rules: one per provider or detector family, declared once.
 
-Provider-token rules share one documentation template (the table below is data, the
-prose is written once); the context-, URL- and name-anchored families get their own text.
-Example values in the docs are truncated on purpose: the docs must never trip the
-detectors they describe.
+Provider rules share one documentation template (their data is in `providers.py` and
+`providers_pipeline.py`, the prose is written once here); the URL and name-anchored
+families get their own text. Example values in the docs are elided on purpose: the docs
+must never trip the detectors they describe.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from mlwarden.checks.secrets.placeholders import PLACEHOLDER_DOC
+from mlwarden.checks.secrets.providers import AI_AND_CORE, Provider
+from mlwarden.checks.secrets.providers_pipeline import PIPELINE
 from mlwarden.core.findings import Confidence, Severity
 from mlwarden.core.rules import Rule, RuleDoc
 
@@ -18,288 +19,20 @@ _CWE = (798,)  # Use of Hard-coded Credentials
 _GITHUB_LEAKS = "https://docs.github.com/en/code-security/secret-scanning/about-secret-scanning"
 
 
-@dataclass(frozen=True)
-class _Provider:
-    """A provider whose keys we detect: enough to write its rule's documentation."""
-
-    id: str
-    slug: str
-    label: str  # "Hugging Face token": also the finding message's noun
-    shape: str  # how the key looks, for "What it does"
-    env: str  # the environment variable to load it from instead
-    revoke: str  # where to revoke / rotate it
-    severity: Severity = Severity.HIGH
-    confidence: Confidence = Confidence.HIGH
-
-
-PROVIDERS: tuple[_Provider, ...] = (
-    _Provider(
-        "SEC001",
-        "huggingface-token",
-        "Hugging Face token",
-        "`hf_` or `api_org_` followed by 34 letters/digits",
-        "HF_TOKEN",
-        "https://huggingface.co/settings/tokens",
-    ),
-    _Provider(
-        "SEC002",
-        "openai-api-key",
-        "OpenAI API key",
-        "legacy `sk-…T3BlbkFJ…` keys and `sk-proj-`, `sk-svcacct-`, `sk-admin-` keys",
-        "OPENAI_API_KEY",
-        "https://platform.openai.com/api-keys",
-    ),
-    _Provider(
-        "SEC003",
-        "anthropic-api-key",
-        "Anthropic API key",
-        "`sk-ant-api03-` and `sk-ant-admin01-` keys",
-        "ANTHROPIC_API_KEY",
-        "https://console.anthropic.com/settings/keys",
-    ),
-    _Provider(
-        "SEC004",
-        "replicate-token",
-        "Replicate API token",
-        "`r8_` followed by 37 letters/digits",
-        "REPLICATE_API_TOKEN",
-        "https://replicate.com/account/api-tokens",
-    ),
-    _Provider(
-        "SEC005",
-        "wandb-api-key",
-        "Weights & Biases API key",
-        "new `wandb_v1_` keys anywhere; legacy 40-hex keys assigned to `WANDB_API_KEY`, "
-        "passed to `wandb.login(key=…)` / `wandb login`, or in `.netrc` for `api.wandb.ai`",
-        "WANDB_API_KEY",
-        "https://wandb.ai/authorize",
-    ),
-    _Provider(
-        "SEC006",
-        "databricks-token",
-        "Databricks personal access token",
-        "`dapi` followed by 32 hex digits",
-        "DATABRICKS_TOKEN",
-        "https://docs.databricks.com/en/dev-tools/auth/pat.html",
-    ),
-    _Provider(
-        "SEC007",
-        "kaggle-api-key",
-        "Kaggle API key",
-        '`KGAT_` tokens anywhere; legacy 32-hex keys in `kaggle.json` (`"key"` next to '
-        '`"username"`) or assigned to `KAGGLE_KEY`',
-        "KAGGLE_KEY",
-        "https://www.kaggle.com/settings/account",
-    ),
-    _Provider(
-        "SEC008",
-        "groq-api-key",
-        "Groq API key",
-        "`gsk_` followed by 52 letters/digits",
-        "GROQ_API_KEY",
-        "https://console.groq.com/keys",
-    ),
-    _Provider(
-        "SEC009",
-        "perplexity-api-key",
-        "Perplexity API key",
-        "`pplx-` followed by 40-64 letters/digits",
-        "PERPLEXITY_API_KEY",
-        "https://www.perplexity.ai/settings/api",
-    ),
-    _Provider(
-        "SEC010",
-        "together-api-key",
-        "Together AI API key",
-        "`tgp_v1_` keys anywhere; legacy 64-hex keys assigned to `TOGETHER_API_KEY`",
-        "TOGETHER_API_KEY",
-        "https://api.together.ai/settings/api-keys",
-    ),
-    _Provider(
-        "SEC011",
-        "pinecone-api-key",
-        "Pinecone API key",
-        "`pcsk_` keys anywhere; legacy UUID keys assigned to `PINECONE_API_KEY` or passed "
-        "as `Pinecone(api_key=…)`",
-        "PINECONE_API_KEY",
-        "https://app.pinecone.io",
-    ),
-    _Provider(
-        "SEC012",
-        "langsmith-api-key",
-        "LangSmith API key",
-        "`lsv2_pt_` / `lsv2_sk_` keys",
-        "LANGSMITH_API_KEY",
-        "https://smith.langchain.com/settings",
-    ),
-    _Provider(
-        "SEC013",
-        "langfuse-secret-key",
-        "Langfuse secret key",
-        "`sk-lf-` followed by a UUID (the public `pk-lf-` key is not a secret)",
-        "LANGFUSE_SECRET_KEY",
-        "https://langfuse.com/docs/get-started",
-    ),
-    _Provider(
-        "SEC014",
-        "google-api-key",
-        "Google API key (Gemini / Google AI / GCP)",
-        "`AIza` followed by 35 characters",
-        "GOOGLE_API_KEY",
-        "https://console.cloud.google.com/apis/credentials",
-    ),
-    _Provider(
-        "SEC015",
-        "xai-api-key",
-        "xAI API key",
-        "`xai-` followed by 60-100 letters/digits",
-        "XAI_API_KEY",
-        "https://console.x.ai",
-    ),
-    _Provider(
-        "SEC016",
-        "openrouter-api-key",
-        "OpenRouter API key",
-        "`sk-or-v1-` followed by 64 hex digits",
-        "OPENROUTER_API_KEY",
-        "https://openrouter.ai/settings/keys",
-    ),
-    _Provider(
-        "SEC017",
-        "nvidia-api-key",
-        "NVIDIA API key",
-        "`nvapi-` keys (NGC / build.nvidia.com)",
-        "NVIDIA_API_KEY",
-        "https://org.ngc.nvidia.com/setup/api-keys",
-    ),
-    _Provider(
-        "SEC018",
-        "aws-credentials",
-        "AWS access key",
-        "access key ids (`AKIA`, `ASIA`, `ABIA`, `ACCA` + 16) and 40-character secret keys "
-        "assigned to `aws_secret_access_key`",
-        "AWS_ACCESS_KEY_ID",
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
-        Severity.CRITICAL,
-    ),
-    _Provider(
-        "SEC019",
-        "github-token",
-        "GitHub token",
-        "`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and fine-grained `github_pat_` tokens",
-        "GITHUB_TOKEN",
-        "https://github.com/settings/tokens",
-    ),
-    _Provider(
-        "SEC020",
-        "pypi-token",
-        "PyPI API token",
-        "`pypi-AgE…` macaroons (pypi.org and test.pypi.org)",
-        "PYPI_API_TOKEN",
-        "https://pypi.org/manage/account/token/",
-    ),
-    _Provider(
-        "SEC021",
-        "dockerhub-token",
-        "Docker Hub access token",
-        "`dckr_pat_` tokens",
-        "DOCKERHUB_TOKEN",
-        "https://app.docker.com/settings/personal-access-tokens",
-    ),
-    _Provider(
-        "SEC022",
-        "private-key",
-        "private key",
-        "PEM, OpenSSH, encrypted and PGP private key blocks with a key body",
-        "SSH_PRIVATE_KEY",
-        "https://docs.github.com/en/authentication/connecting-to-github-with-ssh",
-        Severity.CRITICAL,
-    ),
-    _Provider(
-        "SEC023",
-        "gcp-service-account",
-        "GCP service-account key",
-        'the `private_key` of a service-account JSON (`"type": "service_account"`)',
-        "GOOGLE_APPLICATION_CREDENTIALS",
-        "https://cloud.google.com/iam/docs/keys-create-delete",
-        Severity.CRITICAL,
-    ),
-    _Provider(
-        "SEC024",
-        "cohere-api-key",
-        "Cohere API key",
-        "40-character keys assigned to `COHERE_API_KEY`/`CO_API_KEY` or passed to "
-        "`cohere.Client(…)`",
-        "COHERE_API_KEY",
-        "https://dashboard.cohere.com/api-keys",
-        confidence=Confidence.MEDIUM,
-    ),
-    _Provider(
-        "SEC025",
-        "mistral-api-key",
-        "Mistral API key",
-        "32-character keys assigned to `MISTRAL_API_KEY` or passed as `Mistral(api_key=…)`",
-        "MISTRAL_API_KEY",
-        "https://console.mistral.ai/api-keys",
-        confidence=Confidence.MEDIUM,
-    ),
-    _Provider(
-        "SEC026",
-        "azure-openai-key",
-        "Azure OpenAI key",
-        "32-100 character keys assigned to `AZURE_OPENAI_API_KEY` or passed as "
-        "`AzureOpenAI(api_key=…)`",
-        "AZURE_OPENAI_API_KEY",
-        "https://learn.microsoft.com/en-us/azure/ai-services/openai/how-to/managed-identity",
-        confidence=Confidence.MEDIUM,
-    ),
-    _Provider(
-        "SEC027",
-        "deepseek-api-key",
-        "DeepSeek API key",
-        "`sk-` followed by 32 hex digits, in files that mention DeepSeek",
-        "DEEPSEEK_API_KEY",
-        "https://platform.deepseek.com/api_keys",
-        confidence=Confidence.MEDIUM,
-    ),
-    _Provider(
-        "SEC028",
-        "comet-api-key",
-        "Comet API key",
-        "keys assigned to `COMET_API_KEY` or passed as `Experiment(api_key=…)`",
-        "COMET_API_KEY",
-        "https://www.comet.com/account-settings/apiKeys",
-        confidence=Confidence.MEDIUM,
-    ),
-    _Provider(
-        "SEC029",
-        "neptune-api-token",
-        "Neptune API token",
-        'base64 tokens starting `eyJhcGlfYWRkcmVzcyI6` (`{"api_address":`)',
-        "NEPTUNE_API_TOKEN",
-        "https://docs.neptune.ai/setup/setting_api_token/",
-    ),
-    _Provider(
-        "SEC033",
-        "slack-token",
-        "Slack token or webhook",
-        "`xoxb-`/`xoxp-`/`xoxa-`/`xoxr-`/`xoxs-` tokens and `hooks.slack.com` webhooks",
-        "SLACK_BOT_TOKEN",
-        "https://api.slack.com/authentication/token-types",
-    ),
-    _Provider(
-        "SEC034",
-        "stripe-live-key",
-        "Stripe live key",
-        "`sk_live_` and `rk_live_` keys",
-        "STRIPE_API_KEY",
-        "https://dashboard.stripe.com/apikeys",
-        Severity.CRITICAL,
-    ),
+PROVIDERS: tuple[Provider, ...] = (*AI_AND_CORE, *PIPELINE)
+_SHARED_DOCS = (
+    " Placeholders are not reported (see SEC032 for how they are recognised), nor lines "
+    "marked `# pragma: allowlist secret`."
 )
 
 
-def _provider_rule(p: _Provider) -> Rule:
+def _provider_rule(p: Provider) -> Rule:
+    example = p.example or f'{p.env} = "<the {p.label} itself>"'
+    instead = p.instead or (
+        f'import os\n{p.env} = os.environ["{p.env}"]   # set in CI secrets or an '
+        "untracked .env\n# and revoke the leaked one at the provider"
+    )
+    references = tuple(dict.fromkeys(r for r in (p.revoke, p.fmt_ref, _GITHUB_LEAKS) if r))
     return Rule(
         id=p.id,
         slug=p.slug,
@@ -311,14 +44,14 @@ def _provider_rule(p: _Provider) -> Rule:
         doc=RuleDoc(
             what=f"Finds {p.label}s: {p.shape}. Scans code, configs, `.env` files, notebook "
             "cells and their text outputs, and every commit of a pushed range. Quoted, unquoted "
-            "and JSON-escaped values are found; findings show only the first 4 characters.",
+            "and JSON-escaped values are found; findings show only the first 4 characters."
+            + _SHARED_DOCS,
             why=f"Anyone who reads the repository, a fork, a notebook export or a CI log can use "
             f"the {p.label} with your permissions and on your bill. Bots harvest keys from public "
             "pushes within minutes, and deleting the line does not help: git history keeps it.",
-            example=f'{p.env} = "<the {p.label} itself>"',
-            instead=f'import os\n{p.env} = os.environ["{p.env}"]   # set in CI secrets or an '
-            "untracked .env\n# and revoke the leaked one at the provider",
-            references=(p.revoke, _GITHUB_LEAKS),
+            example=example,
+            instead=instead,
+            references=references,
         ),
     )
 
@@ -383,12 +116,24 @@ GENERIC_SECRET = Rule(
     "`password`, …).",
     cwe=_CWE,
     doc=RuleDoc(
-        what="Finds literal values assigned to secret-like names in code, YAML, JSON, TOML, "
-        "`.env` files and command lines: `*_TOKEN`, `*_SECRET`, `*_API_KEY`, upper-case "
-        "`*_KEY`, `password`, `passwd`, `client_secret`, `Authorization: Bearer …`. Only "
-        "values with enough entropy count, and never under other names, so hashes, git "
-        "SHAs, UUIDs, checksums in lock/DVC files and model revisions stay quiet. ML names "
-        "such as `pad_token`, `max_tokens`, `cache_key` are not secret-like.",
+        what="Finds literal values assigned to secret-like names, in every syntax they are "
+        "written in: Python, JS/TS, Go (`:=`, `var x string =`), Java/Kotlin/C# (also "
+        '`System.setProperty("X_TOKEN", …)`), PHP (`=`, `.=`), Ruby, shell, Makefiles (`=`, '
+        "`:=`, `?=`, `::=`, `:::=`), YAML, TOML, INI, `.env`, JSON (also `X_TOKEN=…\\n` inside a "
+        "string), XML elements (also over several lines) and `key=… value=…` attributes, "
+        'notebooks, command-line flags, and default arguments (`os.getenv("API_TOKEN", …)`, '
+        "`ENV.fetch`, `process.env.X ?? …`). Names: `*_TOKEN`, `*_SECRET`, `*_API_KEY`, upper-"
+        "case `*_KEY`, `password`, `client_secret`, `Authorization`, with separators, camelCase "
+        "and digit suffixes (`token1`, `access_token3`); ML names such as `pad_token`, "
+        "`max_tokens`, `cache_key` are not secret-like. Values: only literals with enough "
+        "entropy count, so hashes, git SHAs, UUIDs, checksums in lock/DVC files and model "
+        "revisions stay quiet; identifiers (`vendor.traceName`), words and templates "
+        "(`scope:prefix@host`, `org/model-7b`) are not secrets; a value that is base64 of text "
+        "is judged by that text (a JSON page cursor is not a key unless it holds one; "
+        "`Basic` of `secret:key` is a demo credential); a value under a provider's own name "
+        "(`DD_API_KEY`, `COHERE_API_KEY`) is judged against that provider's format and "
+        "reported under its rule. A value a comment presents as an example (`# e.g. …`) is "
+        "not reported. " + PLACEHOLDER_DOC,
         why="A hard-coded credential is a credential shared with everyone who can read the "
         "repository, forever (git history).",
         example='DB_PASSWORD = "<a literal password>"',
@@ -414,4 +159,4 @@ LABELS: dict[str, str] = {
     "SEC031": "credential in a package index URL",
     "SEC032": "secret-like literal",
 }
-ENV_NAMES: dict[str, str] = {p.id: p.env for p in PROVIDERS}
+ENV_NAMES: dict[str, str] = {p.id: p.env for p in PROVIDERS if p.env}

@@ -1,21 +1,22 @@
-"""Is a matched value plausibly a secret? Placeholders, names, paths and code are not.
+"""Is a matched value plausibly a secret? Placeholders, names, paths, code and encodings of
+something else are not.
 
 These checks run only on regex hits, never per line, so they may be thorough.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
+from typing import Any
 from urllib.parse import unquote
 
-from mlwarden.checks.secrets.names import words
+from mlwarden.checks.secrets.names import is_secret_name, words
+from mlwarden.checks.secrets.placeholders import is_placeholder_shape
+from mlwarden.checks.secrets.verify import b64decode
 
-_PLACEHOLDER = re.compile(
-    r"(?i)x{5,}|\*{3,}|\.{3,}|…|0{8,}|example|placeholder|your[_-]|changeme|change[_-]me|"
-    r"redacted|dummy|<[^>]*>|\$\{|\{\{|%\(|passw(?:or)?d"
-)
 _NOT_SECRET_VALUES = words(
     """
     true false none null nil required optional string str bytes secret password passwd
@@ -25,16 +26,26 @@ _NOT_SECRET_VALUES = words(
 # Unquoted expressions: `args.token`, `settings.API_KEY`, `get_key` (no digits: a bare
 # random token would look like an identifier too).
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\.[A-Za-z_]\w*)*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+# Unquoted values that are syntax, not literals: `# comment`, `--flag`, `!Ref`, `&anchor`,
+# `*alias`, `~/path`.
+_NOT_A_LITERAL = re.compile(r"#|-{1,2}[A-Za-z][\w-]*$|![A-Za-z!]|[&*][\w-]+$|~/")
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 # Env-var names, snake_case identifiers, hyphenated words: names, not secrets.
 _WORDS_ONLY = re.compile(
     r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
     r"|[A-Za-z][a-z]+(?:[\-. ][A-Za-z][a-z]+)+"
 )
-_WORD_SEPARATORS = re.compile(r"[_\-./: ]+")
+_SEPARATORS = re.compile(r"[_\-./:@=,;|+ ]+")
+# A word of an identifier or a name: `trace`, `Name`, `LLM`, `v2`.
+_CHUNK = re.compile(r"[A-Z]?[a-z]{1,15}|[A-Z]{2,6}")
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_VOWELS = frozenset("aeiouyAEIOUY")
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}")
+_USER_PASSWORD = re.compile(r"[^\s:]{1,100}:(\S{1,200})")
 # RFC 2606 documentation hosts: credentials there are examples by definition.
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)example\.(?:com|org|net)\.?(?::\d+)?$")
 _PATH_SUFFIXES = tuple(sorted(words(".json .txt .pem .key .yaml .yml .env .pkl .crt .p12 .cfg")))
-_WEAK_URL_PASSWORDS = words(
+_WEAK_PASSWORDS = words(
     """
     pass password passwd pw pwd secret changeme xxx **** admin root user guest test token
     example
@@ -61,24 +72,46 @@ def _char_classes(value: str) -> int:
 
 
 def is_placeholder(value: str) -> bool:
-    return _PLACEHOLDER.search(value) is not None or value.lower() in _NOT_SECRET_VALUES
+    return is_placeholder_shape(value) or value.lower() in _NOT_SECRET_VALUES
 
 
 def plausible_token(secret: str) -> bool:
-    """A provider-shaped match that is not an obvious placeholder (`hf_xxxx…`)."""
+    """A provider-shaped match that is not a placeholder (`hf_xxxx…`, `ghp_abcdef…`)."""
     return not is_placeholder(secret) and shannon_entropy(secret) >= 2.5
 
 
-def plausible_literal(value: str, *, quoted: bool, password: bool) -> bool:
-    """Could this assigned value be a real secret rather than code, a path or a template?"""
-    if len(value) < 8 or value[0] in "$%{<#[(@!&*~/." or any(c in value for c in "({[<$"):
+def plausible_password(value: str) -> bool:
+    """A password in a command line, `.netrc` or connection URI: not a template, a
+    placeholder or a dictionary default (`admin`, `changeme`)."""
+    decoded = unquote(value)
+    return not (
+        len(decoded) < 6
+        or decoded[0] in "$<{"
+        or decoded.lower() in _WEAK_PASSWORDS
+        or is_placeholder(decoded)
+        or (decoded.isalpha() and len(decoded) < 12)
+        or shannon_entropy(decoded) < 2.0
+    )
+
+
+def plausible_literal(value: str, *, quoted: bool, password: bool, decoded: bool = False) -> bool:
+    """Could this assigned value be a real secret rather than code, a path, a template, an
+    identifier, words, or the base64 of something that is none of these?"""
+    if len(value) < 8 or value[0] in "${<[(@/." or any(c in value for c in "({[<"):
         return False
-    if is_placeholder(value) or "://" in value or value.lower().endswith(_PATH_SUFFIXES):
+    if not quoted and _NOT_A_LITERAL.match(value):
+        return False  # a comment, a flag, a YAML tag/anchor/alias, a home path
+    if re.search(r"\$[A-Za-z_{(]", value) or is_placeholder(value):
         return False
+    if "://" in value or value.lower().endswith(_PATH_SUFFIXES):
+        return False
+    text = None if decoded else printable_base64(value)
+    if text is not None:
+        return _plausible_decoded(text, password)
     if not quoted and _IDENTIFIER.fullmatch(value):
         return False  # an expression (`args.token`, `settings.KEY`), not a literal
-    if _WORDS_ONLY.fullmatch(value) or _wordy(value):
-        return False  # an env-var name or words (`OPENAI_API_KEY`, `starlette.max_body`)
+    if identifier_like(value) or _WORDS_ONLY.fullmatch(value) or wordy(value):
+        return False  # `vendor.traceName`, `OPENAI_API_KEY`, `org/model-7b`, `scope:x@host`
     entropy = shannon_entropy(value)
     classes = _char_classes(value)
     digits_or_symbols = any(not c.isalpha() for c in value)
@@ -92,15 +125,107 @@ def plausible_literal(value: str, *, quoted: bool, password: bool) -> bool:
     return (entropy >= 3.0 and classes >= 2) or (len(value) >= 24 and entropy >= 3.5)
 
 
-def _wordy(value: str) -> bool:
-    """`_hypothesis_stats`, `io.example/model-response`: separated lower-case words."""
-    parts = [part for part in _WORD_SEPARATORS.split(value) if part]
+def printable_base64(value: str) -> str | None:
+    """The text `value` encodes when it is base64 of printable UTF-8, else None. Random
+    keys decode to random bytes, never to text; an encoded `user:password`, JSON page
+    cursor or phrase does."""
+    if not _BASE64.fullmatch(value) or (len(value.rstrip("=")) % 4 == 1):
+        return None
+    data = b64decode(value, urlsafe=True)
+    if not data or len(data) < 6:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if all(c.isprintable() or c in "\n\r\t" for c in text):
+        return text
+    return None
+
+
+def _plausible_decoded(text: str, password: bool) -> bool:
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        return json_holds_secret(stripped)  # a page cursor or settings blob, unless it holds one
+    pair = _USER_PASSWORD.fullmatch(stripped)
+    if pair:
+        return plausible_password(pair.group(1)) and not wordy(pair.group(1))
+    return plausible_literal(stripped, quoted=True, password=password, decoded=True)
+
+
+def json_holds_secret(text: str) -> bool:
+    """Decoded JSON is judged by what it holds: a secret-like key with a plausible value, or
+    a private key."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return False
+    return any(_pair_is_secret(key, value) for key, value in _walk(document))
+
+
+def _walk(node: Any, key: str = "") -> list[tuple[str, Any]]:
+    if isinstance(node, dict):
+        return [pair for k, v in node.items() for pair in _walk(v, str(k))]
+    if isinstance(node, list):
+        return [pair for item in node for pair in _walk(item, key)]
+    return [(key, node)]
+
+
+def _pair_is_secret(key: str, value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    if "PRIVATE KEY-----" in value:
+        return True
+    kind = is_secret_name(key)
+    return kind is not None and plausible_literal(
+        value, quoted=True, password=kind == "password", decoded=True
+    )
+
+
+def identifier_like(value: str) -> bool:
+    """A dotted identifier (`vendor.traceName`, `settings.apiKey`), quoted or not: every part
+    is made of a few word-like chunks."""
+    if not _DOTTED.fullmatch(value):
+        return False
+    return all(_word_like(part) for part in value.split("."))
+
+
+def _word_like(part: str) -> bool:
+    """Made of a few natural chunks (`trace`, `Name`, `LLM`, `v2`), not of the one- and
+    two-letter shards a random mixed-case string splits into (`AvqACxU`: A, vq, AC, x, U)."""
+    pieces = [p for c in re.split(r"_+", part) if c for p in _CAMEL.findall(c)]
+    if not pieces or len(pieces) > 5:
+        return False
+    short = 0
+    for piece in pieces:
+        if piece.isdigit():
+            if len(piece) > 2:
+                return False
+        elif piece.isupper():
+            if len(piece) > 6:
+                return False
+            short += len(piece) == 1
+        elif not _CHUNK.fullmatch(piece):
+            return False
+        elif len(piece) < 3:
+            short += 1
+        elif not set(piece.lower()) & _VOWELS:
+            return False
+    return short <= 1
+
+
+def wordy(value: str) -> bool:
+    """Separated words and short tags: `_hypothesis_stats`, `io.example/model-response`,
+    `meta-llama/Llama-2-7b-hf`, `scope:prefix@host`."""
+    parts = [part for part in _SEPARATORS.split(value) if part]
     if len(parts) < 2:
         return False
-    words = sum(
-        part.isalpha() and (part.islower() or part.isupper() or part.istitle()) for part in parts
-    )
-    return words == len(parts) or (len(parts) >= 3 and words >= len(parts) - 1)
+    real = [p for p in parts if len(p) >= 3 and p.isalpha() and _word_like(p)]
+    short = [p for p in parts if len(p) <= 4 and p.isalnum()]
+    alpha = [p for p in parts if p.isalpha()]
+    if real and all(p in real or p in short for p in parts):
+        return len(real) * 2 >= len(alpha)  # `jjwt-jackson-0.11.2`, `Llama-2-7b-hf`
+    return len(parts) >= 3 and len(real) >= len(parts) - 1
 
 
 def plausible_url_password(user: str, password: str, host: str) -> bool:
@@ -109,8 +234,9 @@ def plausible_url_password(user: str, password: str, host: str) -> bool:
     return not (
         len(decoded) < 6
         or decoded == unquote(user)
-        or decoded.lower() in _WEAK_URL_PASSWORDS
-        or password[0] in "${<%*"
+        or decoded.lower() in _WEAK_PASSWORDS
+        or decoded[0] in "${<*"
+        or (password[:1] == "%" and not re.match(r"%[0-9A-Fa-f]{2}", password))
         or " " in decoded
         or is_placeholder(decoded)
         or _EXAMPLE_HOST.search(host)
