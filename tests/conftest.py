@@ -187,7 +187,8 @@ def judge(
     """One hook's own result for `files` of the repository (or folder) at `root`, reached
     through the real runner: the same file selection, config and sources as `mlwarden
     scan`, but before the runner filters findings. `options` replaces the config's."""
-    from mlwarden.core.runner import ScanRequest, hook_inputs
+    from mlwarden.core.runner import ScanRequest
+    from mlwarden.core.selection import hook_inputs
 
     spec = load_hook(hook)
     request = ScanRequest(hooks=(hook,), paths=tuple(files), commits=commits, staged=staged)

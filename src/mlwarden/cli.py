@@ -139,9 +139,19 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--docs", metavar="DIR", help="write one markdown page a rule into DIR")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
 
-    init = commands.add_parser("init", help="add mlwarden to this repository's pre-commit config")
-    init.add_argument("--repo-url", default=None, help="where pre-commit fetches mlwarden from")
-    init.add_argument("--rev", default=f"v{__version__}", help="the tag or commit to pin")
+    init = commands.add_parser(
+        "init", help="add mlwarden to this repository's pre-commit config (merged, validated)"
+    )
+    init.add_argument(
+        "--repo",
+        "--repo-url",
+        dest="repo_url",
+        metavar="URL",
+        help="fetch the hooks from this git URL, `rev:` pinned (default: a `repo: local` "
+        "block that installs this version of mlwarden from the package index)",
+    )
+    init.add_argument("--rev", help=f"tag or commit for --repo (default: v{__version__})")
+    init.add_argument("--ci", choices=("github",), help="also write a CI workflow")
 
     cache = commands.add_parser("cache", help="the result cache (`cache clear` removes it)")
     cache.add_argument("action", choices=("clear",))
@@ -171,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "init":
             from mlwarden.commands.init import init_repository
 
-            return init_repository(Path.cwd(), repo_url=args.repo_url, rev=args.rev)
+            return init_repository(Path.cwd(), repo_url=args.repo_url, rev=args.rev, ci=args.ci)
         parser.print_help()
         return EXIT_USAGE
     except UsageError as exc:

@@ -98,7 +98,7 @@ def branch_guard(argv: Sequence[str] | None = None) -> int:
         check_commit,
         check_push,
     )
-    from mlwarden.core.config import load_config
+    from mlwarden.core.discovery import load_config
     from mlwarden.core.git import Repository
     from mlwarden.report.text import format_finding
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.core.config import ConfigResolver, excluded_by, load_config, weakenings
+from mlwarden.core.config import weakenings
+from mlwarden.core.discovery import ConfigResolver, excluded_by, load_config
 from mlwarden.core.errors import UsageError
 from mlwarden.core.findings import Severity
 from tests.conftest import make_repo, run_mlwarden

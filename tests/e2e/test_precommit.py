@@ -84,7 +84,7 @@ def test_installed_config_blocks_the_commit_until_fixed(
 
     (user_repo / ".env").write_text("HF_TOKEN=${HF_TOKEN}\n")
     (user_repo / "model.pkl").unlink()
-    (user_repo / "requirements.txt").write_text("torch==2.4.1\n")
+    (user_repo / "requirements.txt").write_text("torch==2.10.0\n")
     git(user_repo, "add", "-A")
     done = git(user_repo, "commit", "-q", "-m", "clean", check=False)
     assert done.returncode == 0, done.stdout + done.stderr

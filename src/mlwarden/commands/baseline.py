@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from mlwarden.checks import secrets
-    from mlwarden.core.config import load_config
+    from mlwarden.core.discovery import load_config
 
     config = load_config(args.config)
     options = config.options(secrets.NAME, secrets.Options)
@@ -99,7 +99,8 @@ def _scan(
     per secret found, with its SHA-1 too so an imported detect-secrets entry can match.
     """
     from mlwarden.checks.secrets import NAME, detect
-    from mlwarden.core.runner import ScanRequest, hook_inputs
+    from mlwarden.core.runner import ScanRequest
+    from mlwarden.core.selection import hook_inputs
 
     request = ScanRequest(hooks=(NAME,), paths=tuple(paths), config=config)
     current: list[dict[str, Any]] = []

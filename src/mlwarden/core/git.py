@@ -12,9 +12,7 @@ policy: callers decide what a missing HEAD, a shallow clone or an unknown commit
 
 from __future__ import annotations
 
-import codecs
 import os
-import re
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
@@ -31,8 +29,8 @@ import git as gitpython
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from mlwarden.core.errors import UsageError
+from mlwarden.core.gitparse import added_lines, check_attr, raw_entries
 
-_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _SPOOL_IN_MEMORY = 32 * 1024 * 1024
 REGULAR_MODES = frozenset({"100644", "100755"})
 
@@ -246,8 +244,8 @@ class Repository:
             "--no-textconv",
             *common[1:],
         )
-        added = _added_lines(patch)
-        for commit, path, blob, mode in _raw_entries(raw):
+        added = added_lines(patch)
+        for commit, path, blob, mode in raw_entries(raw):
             if mode in REGULAR_MODES:  # symlinks and submodules hold no file content
                 yield Change(commit, path, blob, mode, added.get((commit, path)))
 
@@ -335,7 +333,7 @@ class Repository:
         found: dict[str, str] = {}
         for chunk in range(0, len(paths), 500):
             out = self._bytes("check-attr", "-z", "filter", "--", *paths[chunk : chunk + 500])
-            found.update(_parse_check_attr(out))
+            found.update(check_attr(out))
         return found
 
     @cached_property
@@ -350,71 +348,3 @@ class Repository:
 
 def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _parse_check_attr(out: bytes) -> dict[str, str]:
-    fields = out.split(b"\0")
-    found: dict[str, str] = {}
-    for i in range(0, len(fields) - 2, 3):
-        value = fields[i + 2].decode("utf-8", "surrogateescape")
-        if value not in ("unspecified", "unset"):
-            found[fields[i].decode("utf-8", "surrogateescape")] = value
-    return found
-
-
-def _raw_entries(out: bytes) -> Iterator[tuple[str, str, str, str]]:
-    """(commit, path, new blob, new mode) from `git log -z --raw --format=%x00%H`:
-    NUL-separated commit ids, each followed by `:<modes> <blobs> <status>` NUL `<path>`."""
-    tokens = out.split(b"\0")
-    commit = ""
-    i = 0
-    while i < len(tokens):
-        token = tokens[i].strip(b"\n")
-        if token.startswith(b":") and i + 1 < len(tokens):
-            meta = token[1:].decode().split()
-            if len(meta) >= 5:
-                path = tokens[i + 1].decode("utf-8", "surrogateescape")
-                yield commit, path, meta[3], meta[1]
-            i += 2
-            continue
-        if token and all(c in b"0123456789abcdef" for c in token):
-            commit = token.decode()
-        i += 1
-
-
-def _added_lines(out: bytes) -> dict[tuple[str, str], frozenset[int] | None]:
-    """(commit, path) -> the line numbers the commit added, from `git log -p -U0`.
-
-    None for a file whose patch has no hunks (binary): every byte of it is new."""
-    found: dict[tuple[str, str], set[int] | None] = {}
-    commit = ""
-    current: tuple[str, str] | None = None
-    for line in out.split(b"\n"):
-        if line.startswith(b"\0commit "):
-            commit, current = line[8:].decode().strip(), None
-        elif line.startswith(b"diff --git "):
-            current = None
-        elif line.startswith(b"+++ "):
-            target = line[4:].rstrip(b"\t")
-            current = None if target == b"/dev/null" else (commit, _unquote(target)[2:])
-            if current is not None:
-                found.setdefault(current, set())
-        elif line.startswith(b"Binary files ") and line.endswith(b" differ"):
-            # `Binary files /dev/null and b/<path> differ`: no lines, all of it is new
-            target = line[len(b"Binary files ") : -len(b" differ")].split(b" and ")[-1]
-            found[(commit, _unquote(target)[2:])] = None
-        elif line.startswith(b"@@") and current is not None:
-            match = _HUNK.match(line)
-            bucket = found.get(current)
-            if match and bucket is not None:
-                start, count = int(match.group(1)), int(match.group(2) or b"1")
-                bucket.update(range(start, start + count))
-    return {key: frozenset(lines) if lines is not None else None for key, lines in found.items()}
-
-
-def _unquote(name: bytes) -> str:
-    """A path as git prints it in a patch header (C-quoted when unusual)."""
-    if name.startswith(b'"') and name.endswith(b'"'):
-        raw = codecs.escape_decode(name[1:-1])[0]
-        return bytes(raw).decode("utf-8", "surrogateescape")
-    return name.decode("utf-8", "surrogateescape")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlwarden.core.cache import FOLDER as CACHE_FOLDER
-from mlwarden.core.config import ConfigResolver
+from mlwarden.core.discovery import ConfigResolver
 from mlwarden.core.errors import UsageError
 from mlwarden.core.git import Repository
 from mlwarden.core.sources import LFS_POINTER_MAX, Kind, LfsPointer, Snapshot, Source, lfs_pointer

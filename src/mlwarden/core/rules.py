@@ -59,10 +59,6 @@ class Rule:
         )
 
 
-class UnknownRuleError(KeyError):
-    pass
-
-
 def index_rules(rules: Iterable[Rule]) -> Mapping[str, Rule]:
     """Map ids to rules, refusing duplicates: a rule id is never reused."""
     by_id: dict[str, Rule] = {}

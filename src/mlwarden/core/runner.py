@@ -11,24 +11,22 @@ be judged fails the run unless the config says `errors = "warn"`.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlwarden.core import failclosed
-from mlwarden.core.config import Config, ConfigResolver, excluded_by
+from mlwarden.core.config import Config
 from mlwarden.core.errors import UsageError
 from mlwarden.core.execution import Execution, default_jobs
 from mlwarden.core.findings import Finding, HookResult, ScanError
 from mlwarden.core.hooks import Hook, HookContext, load_hook
-from mlwarden.core.modes import Blocked, Gathered, gather
+from mlwarden.core.modes import Gathered, gather
 from mlwarden.core.rules import Rule
-from mlwarden.core.sources import Source
+from mlwarden.core.selection import Judged, nothing_judged, roots, select
+from mlwarden.core.selection import groups as select_groups
 from mlwarden.core.suppression import SuppressionIndex, unused_suppressions
 
 # (event, hook, file count): events are "files" (the files are known), "start", "done".
@@ -82,15 +80,6 @@ class ScanReport:
         return bool(self.failing_findings or self.failing_errors or self.failed_hooks)
 
 
-@dataclass
-class _Judged:
-    """A source ready for the hooks: its config and the configs whose excludes apply."""
-
-    source: Source
-    config: Config
-    chain: tuple[Config, ...]
-
-
 def run_scan(
     request: ScanRequest, cwd: Path | None = None, progress: ProgressCallback | None = None
 ) -> ScanReport:
@@ -121,10 +110,10 @@ def _judge(
     started: float,
     progress: ProgressCallback | None,
 ) -> ScanReport:
-    judged, excluded, findings, errors = _select(gathered, cwd, request.config, request.shard)
+    judged, excluded, findings, errors = select(gathered, cwd, request.config, request.shard)
     notices = []
     if not judged and not findings and any(h.judges_files for h in hooks.values()):
-        notices.append(_nothing_judged(gathered, excluded))
+        notices.append(nothing_judged(gathered, excluded))
     if progress:
         progress("files", "", len(judged))
     companions = request.companions if request.companions is not None else frozenset(hooks)
@@ -134,9 +123,9 @@ def _judge(
         hook = hooks[name]
         begun = time.perf_counter()
         if hook.judges_files:
-            groups = _groups(name, judged)
+            groups = select_groups(name, judged)
         elif request.shard is None or request.shard[0] == 1:  # git state: judged once
-            groups = _roots(gathered, cwd, request)
+            groups = roots(gathered, cwd, request)
         else:
             groups = []
         if progress:
@@ -213,115 +202,6 @@ def _judge(
     )
 
 
-@contextlib.contextmanager
-def hook_inputs(
-    hook: str, request: ScanRequest, cwd: Path | None = None
-) -> Iterator[list[tuple[HookContext, list[Source]]]]:
-    """What the runner would hand `hook` for `request`: each group of files with its
-    context. For commands that drive one hook themselves (`mlwarden baseline`)."""
-    cwd = Path(os.path.abspath(cwd or Path.cwd()))
-    spec = load_hook(hook)
-    gathered = gather(
-        paths=request.paths,
-        cwd=cwd,
-        staged=request.staged,
-        commits=request.commits,
-        config=request.config,
-    )
-    try:
-        judged = _select(gathered, cwd, request.config, request.shard)[0]
-        yield [
-            (HookContext(config.options(hook, spec.options), config, root), sources)
-            for config, root, sources in _groups(hook, judged)
-        ]
-    finally:
-        gathered.close()
-
-
-def in_shard(path: str, shard: tuple[int, int] | None) -> bool:
-    """Shard i of n holds the paths whose hash falls in it: stable as files come and go,
-    and the same in every mode (the repository path, not the display path)."""
-    if shard is None:
-        return True
-    index, count = shard
-    digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).digest()
-    bucket = int.from_bytes(digest[:8], "big")
-    return bucket % count == index - 1
-
-
-def _select(
-    gathered: Gathered, cwd: Path, explicit: str | None, shard: tuple[int, int] | None = None
-) -> tuple[list[_Judged], list[str], list[Finding], list[ScanError]]:
-    """Match each file with its config and drop what the config excludes; blocked files
-    that are not excluded become fail-closed findings."""
-    judged: list[_Judged] = []
-    excluded: list[str] = []
-    findings: list[Finding] = []
-    errors: list[ScanError] = []
-    gathered.sources = [s for s in gathered.sources if in_shard(s.path, shard)]
-    gathered.blocked = [b for b in gathered.blocked if in_shard(b.source.path, shard)]
-    for source in gathered.sources:
-        config, chain = _resolver(gathered, source).judging(source.path)
-        reason = excluded_by(chain, source.path)
-        if reason is not None:
-            excluded.append(reason)
-            continue
-        if source.local_path is not None and not _readable(source.local_path):
-            findings.append(failclosed.unreadable(source, "permission denied"))
-            continue
-        judged.append(_Judged(source, config, chain))
-    for blocked in gathered.blocked:
-        config, chain = _resolver(gathered, blocked.source).judging(blocked.source.path)
-        if excluded_by(chain, blocked.source.path) is not None:
-            continue
-        finding = _blocked_finding(blocked, config)
-        if finding is not None:
-            findings.append(finding)
-    return judged, excluded, findings, errors
-
-
-def _blocked_finding(blocked: Blocked, config: Config) -> Finding | None:
-    if blocked.kind == "lfs":
-        if config.lfs == "skip-missing":
-            return None
-        return failclosed.lfs_missing(blocked.source, blocked.detail)
-    return failclosed.unreadable(blocked.source, blocked.detail)
-
-
-def _readable(path: Path) -> bool:
-    return os.access(path, os.R_OK)
-
-
-def _resolver(gathered: Gathered, source: Source) -> ConfigResolver:
-    resolver = gathered.resolvers.get(source.root)
-    if resolver is None:
-        raise UsageError(f"{source.display}: no configuration context")  # pragma: no cover
-    return resolver
-
-
-_Group = tuple[Config, Path, list[Source]]
-
-
-def _groups(hook: str, judged: Sequence[_Judged]) -> list[_Group]:
-    """The files a hook judges, grouped by repository and config (one call each)."""
-    groups: dict[tuple[Path, int], _Group] = {}
-    for item in judged:
-        if excluded_by(item.chain, item.source.path, hook) is not None:
-            continue
-        key = (item.source.root, id(item.config))
-        groups.setdefault(key, (item.config, item.source.root, []))[2].append(item.source)
-    return list(groups.values())
-
-
-def _roots(gathered: Gathered, cwd: Path, request: ScanRequest) -> list[_Group]:
-    """For hooks that judge git state, not files: each repository and its config."""
-    if not gathered.resolvers:
-        from mlwarden.core.config import load_config
-
-        return [(load_config(request.config, cwd), cwd, [])]
-    return [(r.for_path("x"), root, []) for root, r in gathered.resolvers.items()]
-
-
 def _owned_elsewhere(hooks: Mapping[str, Hook], companions: frozenset[str]) -> dict[str, set[str]]:
     """Rule ids a hook does not report because a companion hook's rule owns the check
     (e.g. bandit's B614 when the semgrep hook, whose SG001 declares it, also runs)."""
@@ -340,7 +220,7 @@ def _owned_elsewhere(hooks: Mapping[str, Hook], companions: frozenset[str]) -> d
 
 def _filter(
     findings: Iterable[Finding],
-    by_key: Mapping[tuple[str, str | None], _Judged],
+    by_key: Mapping[tuple[str, str | None], Judged],
     request: ScanRequest,
     hooks: Mapping[str, Hook],
 ) -> list[Finding]:
@@ -360,7 +240,7 @@ def _filter(
 
 
 def _fails(
-    finding: Finding, by_key: Mapping[tuple[str, str | None], _Judged], gathered: Gathered
+    finding: Finding, by_key: Mapping[tuple[str, str | None], Judged], gathered: Gathered
 ) -> bool:
     loc = finding.location
     item = by_key.get((loc.identity_path, loc.commit))
@@ -382,11 +262,3 @@ def _default_config(gathered: Gathered) -> Config:
 
 def _rules(hooks: Mapping[str, Hook]) -> Mapping[str, Rule]:
     return {rule.id.upper(): rule for hook in hooks.values() for rule in hook.rules()}
-
-
-def _nothing_judged(gathered: Gathered, excluded: Sequence[str]) -> str:
-    if excluded:
-        reasons = sorted(set(excluded))
-        shown = "; ".join(reasons[:3]) + (" …" if len(reasons) > 3 else "")
-        return f"no file was judged: all {len(excluded)} were excluded ({shown})"
-    return "no file was judged: nothing to scan here"

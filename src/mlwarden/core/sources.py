@@ -52,7 +52,6 @@ class Kind(enum.Enum):
 class TextFile:
     path: str
     text: str
-    had_decode_errors: bool = False
 
     @property
     def lines(self) -> list[str]:
@@ -70,9 +69,6 @@ class Skipped(Exception):
         self.path = path
         self.reason = reason
         self.quiet = quiet
-
-    def as_error(self, hook: str) -> ScanError:
-        return ScanError(self.path, self.reason, hook)
 
 
 class Unreadable(Exception):
@@ -94,7 +90,7 @@ def decode_text(path: str, data: bytes) -> TextFile:
     try:
         return TextFile(path, data.decode("utf-8"))
     except UnicodeDecodeError:
-        return TextFile(path, data.decode("utf-8", errors="replace"), had_decode_errors=True)
+        return TextFile(path, data.decode("utf-8", errors="replace"))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 _MAX_READ = 16 * 1024 * 1024
 
 IGNORE_COMMENT = re.compile(r"mlwarden:\s*ignore\[([A-Za-z0-9_\-,\s]*)\]")
-ALLOWLIST_PRAGMA = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,17 +55,6 @@ def suppression_for(
         if suppression.line in (line, line - 1) and wanted in suppression.rule_ids:
             return suppression
     return None
-
-
-def is_suppressed(lines: Sequence[str], line: int, rule_id: str) -> bool:
-    """For hooks that suppress on their own (e.g. scanning a commit, not the work tree)."""
-    window = [lines[i - 1] for i in (line - 1, line) if 1 <= i <= len(lines)]
-    return suppression_for(parse_suppressions(window), len(window), rule_id) is not None
-
-
-def has_allowlist_pragma(line_text: str) -> bool:
-    """detect-secrets' marker, honoured by the secrets hook."""
-    return ALLOWLIST_PRAGMA.search(line_text) is not None
 
 
 UNUSED_SUPPRESSION = Rule(

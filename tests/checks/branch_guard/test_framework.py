@@ -24,6 +24,7 @@ from tests.checks.branch_guard.helpers import (
     run_git,
     write_config,
 )
+from tests.checks.secrets.test_fakes import Fakes
 from tests.conftest import REPO_ROOT, git, make_repo
 
 PROPOSED_ENTRY = {
@@ -146,7 +147,7 @@ def test_secret_committed_with_no_verify_then_removed_is_stopped_at_push(
     remote, clone = make_remote_and_clone(tmp_path)
     write_config(clone, scan_pushed=True)
     git(clone, "switch", "-q", "-c", "feature")
-    token = "ghp_" + "Zq3xW9vB2nL8kR4tY6uP1sD5fG7hJ0aQ2mXc"
+    token = Fakes(3).token("github")  # a real token shape, CRC-32 included
     commit(clone, "settings.py", f'GITHUB_TOKEN = "{token}"\n', "--no-verify")
     commit(clone, "settings.py", 'GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\n', "--no-verify")
     before = remote_refs(remote)
@@ -166,7 +167,7 @@ def test_first_push_to_an_empty_remote_scans_from_the_root(tmp_path: Path) -> No
     git(repo, "config", "core.hooksPath", str(HOOKS_DIR))
     write_config(repo, scan_pushed=True)
     git(repo, "switch", "-q", "-c", "topic")
-    token = "ghp_" + "Zq3xW9vB2nL8kR4tY6uP1sD5fG7hJ0aQ2mXc"
+    token = Fakes(3).token("github")  # a real token shape, CRC-32 included
     commit(repo, "settings.py", f'GITHUB_TOKEN = "{token}"\n')
     commit(repo, "settings.py", "x = 1\n")
     git(repo, "remote", "add", "origin", str(remote))

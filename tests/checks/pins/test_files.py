@@ -33,7 +33,7 @@ UV_LOCK = """\
 version = 1
 [[package]]
 name = "torch"
-version = "2.4.1"
+version = "2.10.0"
 [[package]]
 name = "pandas"
 version = "2.1.4"
@@ -72,13 +72,13 @@ def test_lock_alone_triggers_its_pyproject(tmp_path: Path, monkeypatch: pytest.M
 def test_fresh_poetry_and_pipfile_locks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = '[project]\nname = "app"\ndependencies = ["torch>=2.1", "requests>=2"]\n'
     poetry = (
-        '[[package]]\nname = "torch"\nversion = "2.4.1"\n'
+        '[[package]]\nname = "torch"\nversion = "2.10.0"\n'
         '[[package]]\nname = "Requests"\nversion = "2.32.3"\n'
     )
     result = scan(tmp_path, monkeypatch, {"a/pyproject.toml": text, "a/poetry.lock": poetry})
     assert hits(result) == []
     pipfile = {
-        "default": {"torch": {"version": "==2.4.1"}},
+        "default": {"torch": {"version": "==2.10.0"}},
         "develop": {"requests": {"version": "==1.0"}},
     }
     files = {"b/pyproject.toml": text, "b/Pipfile.lock": json.dumps(pipfile)}

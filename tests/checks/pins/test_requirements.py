@@ -24,7 +24,7 @@ def test_unpinned_and_wildcards_are_pin001(tmp_path: Path, monkeypatch: pytest.M
         "numpy>=1.24\n"
         "pandas==2.*\n"
         "requests\n"
-        "torch==2.4.1+cu121 ; python_version >= '3.10'  # local version, marker\n"
+        "torch==2.10.0+cu121 ; python_version >= '3.10'  # local version, marker\n"
         "scikit-learn[alldeps]==1.5.2\n"
         "black===24.8.0\n"
         "transformers>=4,==4.44.2\n"
@@ -40,7 +40,7 @@ def test_unpinned_and_wildcards_are_pin001(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_continuation_reports_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = f"torch==2.4.1 \\\n    {H}\nnumpy \\\n  >=1.2 \\\n  {H}\n"
+    text = f"torch==2.10.0 \\\n    {H}\nnumpy \\\n  >=1.2 \\\n  {H}\n"
     result = scan(tmp_path, monkeypatch, {"requirements-gpu.txt": text})
     assert hits(result) == [("PIN001", "requirements-gpu.txt", 3)]
 

@@ -24,7 +24,7 @@ from tests.conftest import git, judge, run_mlwarden
 def test_rules_are_complete_and_unique() -> None:
     rules = pins.HOOK.rules()
     ids = [r.id for r in rules]
-    assert ids == [f"PIN{n:03d}" for n in range(1, 21)]
+    assert ids == [f"PIN{n:03d}" for n in range(1, 22)]
     for rule in rules:
         assert rule.hook == "pins"
         assert rule.doc.what and rule.doc.why and rule.doc.example and rule.doc.instead
@@ -154,7 +154,7 @@ def test_config_options_from_pyproject(git_repo: Path) -> None:
         "require-hashes = true\n"
     )
     (git_repo / "requirements.txt").write_text(
-        "--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.4.1\n"
+        "--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.10.0\n"
     )
     proc = run_mlwarden(git_repo, "scan", "--hook", "pins", "--format", "json", "requirements.txt")
     report = json.loads(proc.stdout)
