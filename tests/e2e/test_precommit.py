@@ -89,3 +89,20 @@ def test_installed_config_blocks_the_commit_until_fixed(
     done = git(user_repo, "commit", "-q", "-m", "clean", check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert git(user_repo, "rev-parse", "--verify", "-q", "HEAD").returncode == 0
+
+
+def test_a_passing_hook_still_shows_what_it_could_not_judge(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    """`errors = "warn"` lets a run pass with errors: pre-commit hides a passing hook's
+    output unless the hook is verbose, so the manifest's entries are."""
+    from tests.conftest import local_pre_commit_config
+
+    repo = make_repo(tmp_path / "user")
+    (repo / ".pre-commit-config.yaml").write_text(local_pre_commit_config(["bandit"]))
+    (repo / ".mlwarden.toml").write_text('errors = "warn"\n')
+    (repo / "broken.py").write_text("def f(:\n    pass\n")
+    git(repo, "add", "-A")
+    done = run_pre_commit(repo, pre_commit_home, "run", "--all-files")
+    assert done.returncode == 0, done.stdout
+    assert "broken.py: error [bandit]: syntax error at line 1" in done.stdout

@@ -87,3 +87,31 @@ def companions(root: Path, env: Mapping[str, str]) -> frozenset[str] | None:
 
     known = set(hook_names())
     return frozenset(n for n in mlwarden_hooks(config, env.get("SKIP", "")) if n in known)
+
+
+def problems(root: Path) -> list[str]:
+    """Why the repository's pre-commit config would not run mlwarden as it declares: a
+    config pre-commit refuses, hook ids that do not exist, hooks that never run at commit
+    time. `mlwarden scan` reports these as notices."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return []
+    try:
+        config = load(path)
+    except PreCommitConfigError as exc:
+        return [f"{CONFIG_NAME} is invalid, so pre-commit runs no hook at all: {exc}"]
+    from mlwarden.core.hooks import hook_names
+
+    known = {HOOK_PREFIX + name for name in hook_names()} | {HOOK_PREFIX + "branch-guard-push"}
+    found: list[str] = []
+    for entry in hook_entries(config):
+        if not entry.id.startswith(HOOK_PREFIX):
+            continue
+        if entry.id not in known:
+            found.append(f"{CONFIG_NAME}: hook id {entry.id!r} is not an mlwarden hook")
+        elif entry.stages and not {"pre-commit", "commit", "pre-push", "push"} & set(entry.stages):
+            found.append(
+                f"{CONFIG_NAME}: {entry.id} runs only at {', '.join(entry.stages)}, never "
+                "at commit or push"
+            )
+    return found

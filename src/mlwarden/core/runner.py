@@ -24,6 +24,7 @@ from mlwarden.core.execution import Execution, default_jobs
 from mlwarden.core.findings import Finding, HookResult, ScanError
 from mlwarden.core.hooks import Hook, HookContext, load_hook
 from mlwarden.core.modes import Gathered, gather
+from mlwarden.core.precommit import problems as precommit_problems
 from mlwarden.core.rules import Rule
 from mlwarden.core.selection import Judged, nothing_judged, roots, select
 from mlwarden.core.selection import groups as select_groups
@@ -111,7 +112,7 @@ def _judge(
     progress: ProgressCallback | None,
 ) -> ScanReport:
     judged, excluded, findings, errors = select(gathered, cwd, request.config, request.shard)
-    notices = []
+    notices = [n for root in gathered.resolvers for n in precommit_problems(root)]
     if not judged and not findings and any(h.judges_files for h in hooks.values()):
         notices.append(nothing_judged(gathered, excluded))
     if progress:
