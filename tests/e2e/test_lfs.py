@@ -14,6 +14,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.checks.models.test_helpers import evil, torch_zip
 from tests.conftest import git, make_repo, run_entrypoint, run_mlwarden
 
@@ -36,10 +38,10 @@ def store(repo: Path, data: bytes) -> Path:
     return target
 
 
-def lfs_commit(repo: Path, name: str, data: bytes) -> str:
+def lfs_commit(repo: Path, name: str, data: bytes, real: bool = HAS_GIT_LFS) -> str:
     """Commit `name` through LFS: git stores the pointer, the store holds the bytes."""
     (repo / ".gitattributes").write_text("*.pt filter=lfs diff=lfs merge=lfs -text\n")
-    if HAS_GIT_LFS:
+    if real:
         git(repo, "lfs", "install", "--local")
         (repo / name).write_bytes(data)
         git(repo, "add", ".gitattributes", name)
@@ -58,13 +60,22 @@ def findings(done: object) -> list[tuple[str, str]]:
     return sorted((f["rule_id"], f["path"]) for f in report["findings"])
 
 
-def test_a_pickle_stored_through_lfs_is_judged_in_every_mode(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "real",
+    [
+        pytest.param(
+            True, id="git-lfs", marks=pytest.mark.skipif(not HAS_GIT_LFS, reason="no git-lfs")
+        ),
+        pytest.param(False, id="pointer-format"),
+    ],
+)
+def test_a_pickle_stored_through_lfs_is_judged_in_every_mode(tmp_path: Path, real: bool) -> None:
     repo = make_repo(tmp_path / "repo")
     (repo / "README.md").write_text("demo\n")
     git(repo, "add", "README.md")
     git(repo, "commit", "-q", "--no-verify", "-m", "init")
     base = git(repo, "rev-parse", "HEAD").stdout.strip()
-    tip = lfs_commit(repo, "model.pt", torch_zip(evil()))
+    tip = lfs_commit(repo, "model.pt", torch_zip(evil()), real)
     expected = [("MOD001", "model.pt"), ("MOD003", "model.pt")]
     args = ("scan", "--hook", "models", "--format", "json")
     assert findings(run_mlwarden(repo, *args)) == expected
@@ -76,7 +87,12 @@ def test_a_pickle_stored_through_lfs_is_judged_in_every_mode(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "model.pt:1:1: MOD001 [high]" in done.stdout
     # At commit time the index holds the pointer; the object is already in the store.
-    (repo / "more.pt").write_bytes(torch_zip(evil("subprocess", "Popen")))
+    more = torch_zip(evil("subprocess", "Popen"))
+    if real:
+        (repo / "more.pt").write_bytes(more)
+    else:
+        store(repo, more)
+        (repo / "more.pt").write_bytes(pointer(more)[1])
     git(repo, "add", "more.pt")
     staged = run_mlwarden(repo, *args, "--staged")
     assert findings(staged) == [("MOD001", "more.pt"), ("MOD003", "more.pt")]
