@@ -18,6 +18,7 @@ from functools import cache
 from mlwarden.checks.secrets import detectors as D
 from mlwarden.checks.secrets import generic as assignments
 from mlwarden.checks.secrets import manifests
+from mlwarden.checks.secrets.detectors.common import TOKEN_CHARS
 from mlwarden.checks.secrets.values import (
     plausible_literal,
     plausible_password,
@@ -115,6 +116,24 @@ def _wrap(found: list[assignments.Found], priority: int) -> list[_Candidate]:
     return [_Candidate(priority, f.start, f.end, f.start, f.rule_id, f.secret) for f in found]
 
 
+def standalone(text: str, detector: D.Detector, start: int) -> bool:
+    """The token does not continue a longer word or base64 run. Before it may also come a JSON
+    escape (`\\n`), a URL's `://` (a token as user-info) or the detector's `left_also`."""
+    if start == 0 or text[start - 1] not in TOKEN_CHARS:
+        return True
+    before = text[max(0, start - 8) : start]
+    return (
+        before.endswith("://")
+        or (len(before) >= 2 and before[-2] == "\\" and before[-1] in "nrt")
+        or any(before.endswith(word) for word in detector.left_also)
+    )
+
+
+@cache
+def _literals() -> tuple[str, ...]:
+    return tuple(sorted({lit for d in D.DETECTORS for lit in d.literals}))
+
+
 def scan_text(
     text: str,
     *,
@@ -122,10 +141,11 @@ def scan_text(
     allowed: Sequence[re.Pattern[str]] = (),
 ) -> list[Hit]:
     """Every secret in `text`, each secret span reported once, in text order."""
+    present = {lit for lit in _literals() if lit in text}  # each literal scanned once
     lowered: str | None = None
     candidates: list[_Candidate] = []
     for priority, (detector, regex) in enumerate(_compiled()):
-        if detector.literals and not any(lit in text for lit in detector.literals):
+        if detector.literals and present.isdisjoint(detector.literals):
             continue
         if detector.keywords:
             if lowered is None:
@@ -133,15 +153,13 @@ def scan_text(
             if not any(word in lowered for word in detector.keywords):
                 continue
         for m in regex.finditer(text):
-            secret = m["secret"]
+            start, end, secret = m.start("secret"), m.end("secret"), m["secret"]
+            if detector.boundary and not standalone(text, detector, start):
+                continue
             if not _plausible(detector, secret):
                 continue
-            report = m.start() if detector.kind == "private-key" else m.start("secret")
-            candidates.append(
-                _Candidate(
-                    priority, m.start("secret"), m.end("secret"), report, detector.rule_id, secret
-                )
-            )
+            report = m.start() if detector.kind == "private-key" else start
+            candidates.append(_Candidate(priority, start, end, report, detector.rule_id, secret))
     rank = len(D.DETECTORS)
     if "Secret" in text:
         candidates.extend(_wrap(manifests.find(text), rank))

@@ -89,14 +89,31 @@ def find(text: str) -> list[Found]:
 
 
 def _assignments(text: str, regex: re.Pattern[str]) -> Iterator[Found]:
-    pos = 0
-    while (m := regex.search(text, pos)) is not None:
+    # Two stages: find each keyword in the lower-cased text with a case-sensitive regex (3-4x
+    # faster than a case-insensitive search over the text), then match the whole assignment
+    # there. `lower()` keeps offsets only when it keeps the length (not so for `İ`).
+    lowered = text.lower()
+    cores = _core_re().finditer(lowered) if len(lowered) == len(text) else None
+    if cores is None:
+        starts: Iterator[int] = (m.start() for m in regex.finditer(text))
+    else:
+        starts = (m.start() for m in cores)
+    done = 0
+    for start in starts:
+        if start < done:
+            continue
+        m = regex.match(text, start)
+        if m is None:
+            continue
         rule_id = _assignment_rule(text, m)
         if rule_id is not None:
             yield Found(m.start("secret"), m.end("secret"), rule_id, m["secret"])
-            pos = m.end()
-        else:
-            pos = m.end("core")  # a rejected value may hide the next name: look again
+            done = m.end()
+
+
+@cache
+def _core_re() -> re.Pattern[str]:
+    return re.compile(_CORE)
 
 
 def _named(text: str, regex: re.Pattern[str], group: str, *, quoted: bool) -> Iterator[Found]:

@@ -9,7 +9,6 @@ from mlwarden.checks.secrets.detectors.common import (
     KWARG,
     UUID,
     A,
-    B,
     Detector,
     W,
     token,
@@ -18,8 +17,9 @@ from mlwarden.checks.secrets.detectors.common import (
 AI: tuple[Detector, ...] = (
     Detector(
         "SEC001",
-        B + r"(?P<secret>(?:hf_|api_org_)[A-Za-z0-9]{34})" + A,
+        r"(?P<secret>(?:hf_|api_org_)[A-Za-z0-9]{34})" + A,
         literals=("hf_", "api_org_"),
+        boundary=True,
     ),
     # Every OpenAI key holds `T3BlbkFJ` (base64 of "OpenAI") between two random halves.
     token(
@@ -28,7 +28,7 @@ AI: tuple[Detector, ...] = (
         "T3BlbkFJ",
     ),
     token("SEC003", r"sk-ant-[a-z]{3,6}\d{2}-[A-Za-z0-9_-]{80,120}AA", "sk-ant-"),
-    Detector("SEC004", B + r"(?P<secret>r8_[A-Za-z0-9]{37})" + A, literals=("r8_",)),
+    Detector("SEC004", r"(?P<secret>r8_[A-Za-z0-9]{37})" + A, literals=("r8_",), boundary=True),
     token("SEC005", r"wandb_v1_[A-Za-z0-9_-]{50,100}", "wandb_v1_"),
     Detector(
         "SEC005",
@@ -56,8 +56,10 @@ AI: tuple[Detector, ...] = (
         keywords=("wandb",),
         kind="context",
     ),
-    Detector("SEC006", B + r"(?P<secret>dapi[0-9a-f]{32}(?:-\d)?)" + A, literals=("dapi",)),
-    Detector("SEC007", B + r"(?P<secret>KGAT_[0-9a-fA-F]{32})" + A, literals=("KGAT_",)),
+    Detector(
+        "SEC006", r"(?P<secret>dapi[0-9a-f]{32}(?:-\d)?)" + A, literals=("dapi",), boundary=True
+    ),
+    Detector("SEC007", r"(?P<secret>KGAT_[0-9a-fA-F]{32})" + A, literals=("KGAT_",), boundary=True),
     Detector(
         "SEC007",
         r"(?i:kaggle[_-]?(?:api[_-]?)?key)" + ASSIGN + r"(?P<secret>[0-9a-fA-F]{32})" + W,
@@ -78,8 +80,10 @@ AI: tuple[Detector, ...] = (
         keywords=("username",),
         kind="context",
     ),
-    Detector("SEC008", B + r"(?P<secret>gsk_[A-Za-z0-9]{52})" + A, literals=("gsk_",)),
-    Detector("SEC009", B + r"(?P<secret>pplx-[A-Za-z0-9]{40,64})" + A, literals=("pplx-",)),
+    Detector("SEC008", r"(?P<secret>gsk_[A-Za-z0-9]{52})" + A, literals=("gsk_",), boundary=True),
+    Detector(
+        "SEC009", r"(?P<secret>pplx-[A-Za-z0-9]{40,64})" + A, literals=("pplx-",), boundary=True
+    ),
     token("SEC010", r"tgp_v1_[A-Za-z0-9_-]{40,50}", "tgp_v1_"),
     Detector(
         "SEC010",
@@ -92,8 +96,9 @@ AI: tuple[Detector, ...] = (
     ),
     Detector(
         "SEC011",
-        B + r"(?P<secret>pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{40,})" + A,
+        r"(?P<secret>pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{40,})" + A,
         literals=("pcsk_",),
+        boundary=True,
     ),
     Detector(
         "SEC011",
@@ -109,14 +114,21 @@ AI: tuple[Detector, ...] = (
     ),
     Detector(
         "SEC012",
-        B + r"(?P<secret>lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})" + A,
+        r"(?P<secret>lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})" + A,
         literals=("lsv2_",),
+        boundary=True,
     ),
-    Detector("SEC013", B + rf"(?P<secret>sk-lf-{UUID})" + A, literals=("sk-lf-",)),
-    Detector("SEC014", B + r"(?P<secret>AIza[0-9A-Za-z_-]{35})" + A, literals=("AIza",)),
-    Detector("SEC015", B + r"(?P<secret>xai-[A-Za-z0-9]{60,100})" + A, literals=("xai-",)),
-    Detector("SEC016", B + r"(?P<secret>sk-or-v1-[0-9a-f]{64})" + A, literals=("sk-or-v1-",)),
-    Detector("SEC017", B + r"(?P<secret>nvapi-[A-Za-z0-9_-]{60,70})" + A, literals=("nvapi-",)),
+    Detector("SEC013", rf"(?P<secret>sk-lf-{UUID})" + A, literals=("sk-lf-",), boundary=True),
+    Detector("SEC014", r"(?P<secret>AIza[0-9A-Za-z_-]{35})" + A, literals=("AIza",), boundary=True),
+    Detector(
+        "SEC015", r"(?P<secret>xai-[A-Za-z0-9]{60,100})" + A, literals=("xai-",), boundary=True
+    ),
+    Detector(
+        "SEC016", r"(?P<secret>sk-or-v1-[0-9a-f]{64})" + A, literals=("sk-or-v1-",), boundary=True
+    ),
+    Detector(
+        "SEC017", r"(?P<secret>nvapi-[A-Za-z0-9_-]{60,70})" + A, literals=("nvapi-",), boundary=True
+    ),
     Detector(
         "SEC024",
         r"(?i:co(?:here)?[_-]?api[_-]?key)" + ASSIGN + r"(?P<secret>[A-Za-z0-9]{40})" + W,
@@ -153,10 +165,11 @@ AI: tuple[Detector, ...] = (
     ),
     Detector(
         "SEC027",
-        B + r"(?P<secret>sk-[0-9a-f]{32})" + A,
+        r"(?P<secret>sk-[0-9a-f]{32})" + A,
         literals=("sk-",),
         keywords=("deepseek",),
         kind="context",
+        boundary=True,
     ),
     Detector(
         "SEC028",

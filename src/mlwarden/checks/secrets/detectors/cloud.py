@@ -5,7 +5,7 @@ account keys, SAS signatures). Google API keys and service-account files are in 
 from __future__ import annotations
 
 from mlwarden.checks.secrets import verify
-from mlwarden.checks.secrets.detectors.common import ASSIGN, A, B, Detector, token
+from mlwarden.checks.secrets.detectors.common import ASSIGN, A, Detector, token
 
 CLOUD: tuple[Detector, ...] = (
     token(
@@ -40,8 +40,9 @@ CLOUD: tuple[Detector, ...] = (
     # Entra ID client secrets: 3 characters, a digit, `Q~`, 34 more (40 in all).
     Detector(
         "SEC041",
-        B + r"(?P<secret>[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})" + A + r"(?![~.])",
+        r"(?P<secret>[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})" + A + r"(?![~.])",
         literals=("Q~",),
+        boundary=True,
     ),
     # Storage account keys are 64 bytes: 88 base64 characters ending `==`.
     Detector(

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Before a token: not inside a longer word or a base64 run (`+/`), unless the previous
-# characters are a JSON escape (`\n`, `\t`) or a URL's `://` (a token as user-info).
-B = r"(?:(?<![A-Za-z0-9_+/\\-])|(?<=\\[nrt])|(?<=://))"
-# After a token: not followed by more token characters.
+# A token stands on its own: not inside a longer word or base64 run. Checked in code on each
+# match (`engine.standalone`), not with a leading lookbehind: a pattern that starts with an
+# assertion loses the regex engine's literal-prefix search and runs ~100x slower.
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+TOKEN_CHARS = frozenset(_ALNUM + "_+/-\\")  # before a token (a `\\` may escape it)
+# After a token: not followed by more token characters. A lookahead at the end costs nothing
+# and lets an alternation backtrack to a longer form (`glpat-<20>` vs routable `glpat-…`).
 A = r"(?![A-Za-z0-9_+/-])"
 # After a fixed-charset context value: no more of the same word.
 W = r"(?![A-Za-z0-9])"
@@ -42,6 +45,10 @@ class Detector:
     keywords: tuple[str, ...] = ()
     kind: str = "token"
     verify: Callable[[str], bool] | None = None
+    # Nothing of a token may come right before the secret (see TOKEN_CHARS) but the text in
+    # `left_also` (`bot` in Telegram's `…/bot<token>/…`); the end is the pattern's own `A`.
+    boundary: bool = False
+    left_also: tuple[str, ...] = ()
 
 
 def token(
@@ -54,8 +61,9 @@ def token(
     """A prefixed token standing on its own: `body` is the whole token's regex."""
     return Detector(
         rule_id,
-        B + f"(?P<secret>{body})" + A,
+        f"(?P<secret>{body})" + A,
         literals=literals,
         keywords=keywords,
         verify=verify,
+        boundary=True,
     )

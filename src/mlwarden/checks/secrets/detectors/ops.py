@@ -4,7 +4,7 @@ managers, payments."""
 from __future__ import annotations
 
 from mlwarden.checks.secrets import verify
-from mlwarden.checks.secrets.detectors.common import B, Detector, token
+from mlwarden.checks.secrets.detectors.common import Detector, token
 
 # A connection URI's password: `scheme://[login]:<password>@[host]` (Airflow allows an empty
 # login and, for cloud connections, an empty host).
@@ -75,8 +75,10 @@ OPS: tuple[Detector, ...] = (
     ),
     Detector(
         "SEC048",
-        r"(?:(?<=bot)|" + B + r")(?P<secret>\d{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])",
+        r"(?P<secret>\d{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])",
         literals=(":AA",),
+        boundary=True,
+        left_also=("bot",),
     ),
     token(
         "SEC049",
