@@ -89,9 +89,20 @@ class Finding:
     hook: str
     related_rule_ids: tuple[str, ...] = field(default=())
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
+    def sort_key(self) -> tuple[str, int, int, str, str, str, str]:
+        """Path, line, column, rule id; then commit, message and fingerprint, so findings
+        that share a position (several packages of one `pip install` line) still come out
+        in the same order every run, whatever the hash seed."""
         loc = self.location
-        return (loc.path, loc.line, loc.column, self.rule_id, loc.commit or "")
+        return (
+            loc.path,
+            loc.line,
+            loc.column,
+            self.rule_id,
+            loc.commit or "",
+            self.message,
+            self.fingerprint,
+        )
 
 
 @dataclass(frozen=True, order=True)
