@@ -41,16 +41,13 @@ def _absolute(exe: str) -> str:
 
 
 def mlwarden_command(exe: str) -> list[str]:
-    return [
-        _absolute(exe),
-        "scan",
-        "--hook",
-        "secrets",
-        "--format",
-        "json",
-        "--no-progress",
-        "files",
-    ]
+    """Cold every time: a build with the result cache gets `--no-cache`, so repeats measure
+    the scan, not a cache hit."""
+    cmd = [_absolute(exe), "scan", "--hook", "secrets", "--format", "json", "--no-progress"]
+    helptext = subprocess.run(
+        [_absolute(exe), "scan", "--help"], capture_output=True, text=True, check=False
+    ).stdout
+    return [*cmd, *(["--no-cache"] if "--no-cache" in helptext else []), "files"]
 
 
 def parse_mlwarden(stdout: str) -> Hits:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from mlwarden.checks.secrets.baseline import read_detect_secrets
 from mlwarden.commands import baseline as baseline_command
 from mlwarden.core.errors import UsageError
 from mlwarden.core.findings import HookResult
@@ -70,19 +73,75 @@ def test_create_refuses_to_overwrite_update_keeps_notes(
     assert json.loads((repo / BASELINE).read_text())["secrets"] == []
 
 
-def test_import_detect_secrets_baseline(repo: Path) -> None:
-    key = F.token("aws")
-    write(repo, "aws.cfg", f"[default]\naws_access_key_id = {key}\n")
+def _detect_secrets_scan(repo: Path, *names: str) -> dict[str, Any]:
     exe = Path(sys.executable).with_name("detect-secrets")
     scanned = subprocess.run(
-        [str(exe), "scan", "aws.cfg"], cwd=repo, capture_output=True, text=True, check=True
+        [str(exe), "scan", *names], cwd=repo, capture_output=True, text=True, check=True
     )
-    (repo / ".secrets.baseline").write_text(scanned.stdout)
-    assert hook(repo, "aws.cfg").findings != ()
-    assert baseline_command.main(["import", ".secrets.baseline"]) == 0
+    document: dict[str, Any] = json.loads(scanned.stdout)
+    return document
+
+
+def _audit(document: dict[str, Any], path: str, verdict: bool) -> None:
+    for entry in document["results"][path]:
+        entry["is_secret"] = verdict
+
+
+def test_import_takes_only_what_was_audited_as_not_secret(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "aws.cfg", f"[default]\naws_access_key_id = {F.token('aws')}\n")
+    write(repo, "gh.env", f"#\nGH_TOKEN={F.token('github')}\n")
+    document = _detect_secrets_scan(repo, "aws.cfg", "gh.env")
+    _audit(document, "aws.cfg", False)  # a reviewer said: test fixture, not a secret
+    (repo / "ds.baseline").write_text(json.dumps(document))
+    assert baseline_command.main(["import", "ds.baseline"]) == 0
     entries = json.loads((repo / BASELINE).read_text())["secrets"]
-    assert entries[0]["rule_id"] == "detect-secrets:AWS Access Key"
+    assert [(e["path"], e["rule_id"]) for e in entries] == [
+        ("aws.cfg", "detect-secrets:AWS Access Key")
+    ]
     assert entries[0]["hash"].startswith("sha1:")
+    # The unaudited GitHub token was not silently accepted.
+    assert [(f.rule_id, f.location.path) for f in hook(repo, "aws.cfg", "gh.env").findings] == [
+        ("SEC019", "gh.env")
+    ]
+
+
+def test_detect_secrets_baseline_is_honoured_where_it_lies(repo: Path) -> None:
+    write(repo, "aws.cfg", f"[default]\naws_access_key_id = {F.token('aws')}\n")
+    write(repo, "gh.env", f"#\nGH_TOKEN={F.token('github')}\n")
+    document = _detect_secrets_scan(repo, "aws.cfg", "gh.env")
+    (repo / ".secrets.baseline").write_text(json.dumps(document))
+    # Unaudited: both reported.
+    assert len(hook(repo, "aws.cfg", "gh.env").findings) == 2
+    _audit(document, "aws.cfg", False)
+    _audit(document, "gh.env", True)  # audited as a real secret: still reported
+    (repo / ".secrets.baseline").write_text(json.dumps(document))
+    assert [f.location.path for f in hook(repo, "aws.cfg", "gh.env").findings] == ["gh.env"]
+    audit = read_detect_secrets(repo / ".secrets.baseline")
+    assert (len(audit.accepted), audit.unaudited, audit.confirmed) == (1, 0, 1)
+
+
+def test_detect_secrets_baseline_of_an_older_version_is_upgraded(repo: Path) -> None:
+    key = F.token("aws")
+    write(repo, "aws.cfg", f"[default]\naws_access_key_id = {key}\n")
+    sha1 = hashlib.sha1(key.encode()).hexdigest()
+    legacy = {  # detect-secrets 0.x layout: `exclude_regex`, plugins as a list
+        "version": "0.14.3",
+        "exclude": {"files": None, "lines": None},
+        "plugins_used": [{"name": "AWSKeyDetector"}],
+        "results": {
+            "aws.cfg": [
+                {
+                    "type": "AWS Access Key",
+                    "hashed_secret": sha1,
+                    "is_secret": False,
+                    "line_number": 2,
+                }
+            ]
+        },
+    }
+    (repo / ".secrets.baseline").write_text(json.dumps(legacy))
     assert hook(repo, "aws.cfg").findings == ()
 
 

@@ -4,8 +4,8 @@ Judges text files of any size (code, configs, `.env`, notebooks' cells and text 
 whichever way the runner reached them: work tree, staged, or what the commits of a
 pushed range added. Findings show a redacted secret only; their fingerprint hashes the
 secret, so moving code never churns a baseline. Secrets recorded in the baseline (written
-only by `mlwarden baseline`) and lines marked `# pragma: allowlist secret` are not
-reported.
+only by `mlwarden baseline`), entries of a detect-secrets `.secrets.baseline` audited as
+false positives, and lines marked `# pragma: allowlist secret` are not reported.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlwarden.checks.secrets.baseline import load_baseline
+from mlwarden.checks.secrets.baseline import load_baseline, read_detect_secrets
 from mlwarden.checks.secrets.report import Detection, wanted
 from mlwarden.checks.secrets.rules import RULES
 from mlwarden.checks.secrets.scan import scan_source
@@ -36,6 +36,9 @@ class Options:
     extra_allowed: tuple[str, ...] = ()
     # The name-anchored high-entropy rule (SEC032); the provider rules always run.
     generic: bool = True
+    # A detect-secrets baseline, relative to the repo root: its entries audited as false
+    # positives (`is_secret: false`) are not reported. "" turns this off.
+    detect_secrets_baseline: str = ".secrets.baseline"
 
 
 def _rules() -> tuple[Rule, ...]:
@@ -45,6 +48,10 @@ def _rules() -> tuple[Rule, ...]:
 def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
     options: Options = ctx.options
     baseline = load_baseline(ctx.config.root / options.baseline)
+    if options.detect_secrets_baseline:
+        audited = ctx.config.root / options.detect_secrets_baseline
+        if audited.is_file():
+            baseline = baseline.merged(read_detect_secrets(audited).keys())
     detections, unjudged = detect(sources, ctx)
     findings = [
         d.finding for d in detections if not baseline.contains(d.baseline_path, d.sha256, d.sha1)

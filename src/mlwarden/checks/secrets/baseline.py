@@ -13,6 +13,10 @@ Format (version 1)::
 `hash` is `sha256:` for secrets we found, `sha1:` for entries imported from a
 detect-secrets `.secrets.baseline` (whose `hashed_secret` is a SHA-1 of the secret).
 Entries may carry extra keys (e.g. a `"note"`); `update` keeps them.
+
+A detect-secrets `.secrets.baseline` is also honoured as it is (the hook's
+`detect-secrets-baseline` option): the entries someone audited as false positives are not
+reported, so a team can switch without re-auditing; unaudited entries are reported.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ _KEYS = ("path", "rule_id", "hash")
 @dataclass(frozen=True)
 class Baseline:
     keys: frozenset[tuple[str, str]] = frozenset()  # (root-relative path, "algo:hex")
+
+    def merged(self, keys: frozenset[tuple[str, str]]) -> Baseline:
+        return Baseline(self.keys | keys)
 
     def contains(self, path: str, sha256: str, sha1: str) -> bool:
         return (path, f"sha256:{sha256}") in self.keys or (path, f"sha1:{sha1}") in self.keys
@@ -69,28 +76,59 @@ def write_entries(path: Path, entries: Iterable[Mapping[str, Any]]) -> int:
     return len(ordered)
 
 
-def import_detect_secrets(source: Path) -> list[dict[str, Any]]:
-    """Entries from a detect-secrets `.secrets.baseline` (its `results` mapping)."""
+@dataclass(frozen=True)
+class DetectSecretsAudit:
+    """A detect-secrets `.secrets.baseline`, read through detect-secrets' own library (so
+    every baseline version it can upgrade is understood), sorted by its audit verdicts."""
+
+    accepted: tuple[dict[str, str], ...]  # audited `is_secret: false`: honoured
+    unaudited: int  # never audited: not accepted, reported like any secret
+    confirmed: int  # audited `is_secret: true`: real secrets, reported
+
+    def keys(self) -> frozenset[tuple[str, str]]:
+        return frozenset((e["path"], e["hash"]) for e in self.accepted)
+
+
+def read_detect_secrets(source: Path) -> DetectSecretsAudit:
+    """The audit verdicts of a detect-secrets baseline. Only entries a person audited as
+    not secret (`is_secret: false`) are accepted; unaudited ones are not silently taken."""
+    # Imported here: detect-secrets takes ~0.2 s to import and most runs never need it.
+    from detect_secrets.core import baseline as ds_baseline
+    from detect_secrets.core.secrets_collection import SecretsCollection
+    from detect_secrets.exceptions import UnableToReadBaselineError
+
     try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{source}: file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{source}: cannot read detect-secrets baseline: {exc}") from None
-    results = data.get("results") if isinstance(data, dict) else None
-    if not isinstance(results, dict):
-        raise UsageError(f"{source}: not a detect-secrets baseline (no 'results' mapping)")
-    entries: list[dict[str, Any]] = []
-    for filename, secrets in results.items():
-        for secret in secrets if isinstance(secrets, list) else []:
-            hashed = secret.get("hashed_secret") if isinstance(secret, dict) else None
-            if isinstance(hashed, str) and hashed:
-                kind = str(secret.get("type", "unknown"))
-                entries.append(
-                    {
-                        "path": Path(filename).as_posix(),
-                        "rule_id": f"detect-secrets:{kind}",
-                        "hash": f"sha1:{hashed}",
-                    }
-                )
-    return entries
+        document = ds_baseline.load_from_file(str(source))
+    except UnableToReadBaselineError as exc:
+        cause = exc.__cause__
+        detail = "file not found" if isinstance(cause, FileNotFoundError) else str(cause)
+        raise UsageError(f"{source}: cannot read detect-secrets baseline: {detail}") from None
+    try:
+        # `upgrade` reads older baseline versions; `load_from_baseline` builds the collection
+        # without touching detect-secrets' global plugin settings (`baseline.load` would).
+        collection = SecretsCollection.load_from_baseline(ds_baseline.upgrade(document))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UsageError(f"{source}: not a detect-secrets baseline ({exc!r})") from None
+    accepted: list[dict[str, str]] = []
+    unaudited = confirmed = 0
+    for filename, secret in collection:
+        if secret.is_secret is None:
+            unaudited += 1
+        elif secret.is_secret:
+            confirmed += 1
+        else:
+            accepted.append(
+                {
+                    "path": Path(filename).as_posix(),
+                    "rule_id": f"detect-secrets:{secret.type}",
+                    "hash": f"sha1:{secret.secret_hash}",
+                }
+            )
+    accepted.sort(key=lambda e: (e["path"], e["hash"]))
+    return DetectSecretsAudit(tuple(accepted), unaudited, confirmed)
+
+
+def import_detect_secrets(source: Path) -> list[dict[str, Any]]:
+    """Entries to add to mlwarden's baseline from a detect-secrets baseline: the audited
+    false positives only (see `read_detect_secrets`)."""
+    return [dict(entry) for entry in read_detect_secrets(source).accepted]

@@ -18,10 +18,14 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+# Searched in the lower-cased value: a case-sensitive search is ~4x faster.
 _WORDS = re.compile(
-    r"(?i)x{4,}|\*{3,}|\.{3,}|…|#{4,}|example|placeholder|your[_-]|[_-]here\b|changeme|"
+    r"x{4,}|\*{3,}|\.{3,}|…|#{4,}|example|placeholder|your[_-]|[_-]here\b|changeme|"
     r"change[_-]me|replace[_-]?me|redacted|dummy|passw(?:or)?d"
 )
+# Where a run can be: six or more characters of one class (C speed; the successor test
+# then runs in Python on these few segments only).
+_SAME_CLASS = re.compile(r"[a-z]{6,}|[A-Z]{6,}|[0-9]{6,}")
 _TEMPLATE = re.compile(r"<[^<>]*>|\$\{|\{\{|\{%|%\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$")
 # Successive characters within one class: `abc`, `ABC`, `789`, and `9` → `0` in a digit run.
 _NEXT = {
@@ -44,8 +48,13 @@ PLACEHOLDER_DOC = (
 
 
 def longest_run(value: str) -> int:
-    """The longest run of successive characters, ascending or descending."""
-    best = up = down = 1 if value else 0
+    """The longest run of successive characters, ascending or descending; only runs of
+    `RUN` or more are measured (a shorter one counts as 1)."""
+    return max((_run_in(segment) for segment in _SAME_CLASS.findall(value)), default=1)
+
+
+def _run_in(value: str) -> int:
+    best = up = down = 1
     for prev, cur in pairwise(value):
         up = up + 1 if _NEXT.get(prev) == cur else 1
         down = down + 1 if _PREV.get(prev) == cur else 1
@@ -64,7 +73,7 @@ def repetitive(value: str) -> bool:
 def is_placeholder_shape(value: str) -> bool:
     """A value written to be replaced: documentation words, masks, templates, runs, repeats."""
     return (
-        _WORDS.search(value) is not None
+        _WORDS.search(value.lower()) is not None
         or _TEMPLATE.search(value) is not None
         or longest_run(value) >= RUN
         or repetitive(value)

@@ -225,7 +225,10 @@ def wordy(value: str) -> bool:
     alpha = [p for p in parts if p.isalpha()]
     if real and all(p in real or p in short for p in parts):
         return len(real) * 2 >= len(alpha)  # `jjwt-jackson-0.11.2`, `Llama-2-7b-hf`
-    return len(parts) >= 3 and len(real) >= len(parts) - 1
+    # Words around one short odd piece (`io.example/model-response`, `v1.models:x9@host`);
+    # a long random piece among words is a secret with a label around it.
+    odd = [p for p in parts if p not in real]
+    return len(parts) >= 3 and len(odd) <= 1 and all(len(p) <= 10 for p in odd)
 
 
 def plausible_url_password(user: str, password: str, host: str) -> bool:

@@ -18,6 +18,8 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+from mlwarden.checks.secrets.placeholders import is_placeholder_shape
+
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -115,7 +117,7 @@ def pypi_macaroon(token: str) -> bool:
 def jwt(token: str) -> bool:
     """A JSON Web Token (RFC 7519): base64url JSON header with `alg`, JSON claims, and a
     signature. Unsigned (`alg: none`) tokens and Supabase's public `anon` keys authenticate
-    nobody: not reported."""
+    nobody, and tokens whose claims are placeholders are samples: not reported."""
     parts = token.split(".")
     if len(parts) != 3 or len(parts[2]) < 16:
         return False
@@ -123,7 +125,10 @@ def jwt(token: str) -> bool:
     claims = json_object(b64decode(parts[1], urlsafe=True))
     if header is None or claims is None or not isinstance(header.get("alg"), str):
         return False
-    return header["alg"].lower() != "none" and claims.get("role") != "anon"
+    if header["alg"].lower() == "none" or claims.get("role") == "anon":
+        return False
+    # A sample token (jwt.io's `"sub": "1234567890"`) has placeholder claims.
+    return not any(isinstance(v, str) and is_placeholder_shape(v) for v in claims.values())
 
 
 def discord_bot(token: str) -> bool:

@@ -58,10 +58,14 @@ def _prefixes() -> re.Pattern[str]:
 
 
 def provider_prefixed(value: str) -> bool:
-    """A value that starts with a provider's own prefix (`ghp_`, `sk-ant-`, `NRAK-`) is judged
-    by that provider's rule alone: when the rule rejected it (wrong length, bad checksum,
-    placeholder body), the generic and HTTP rules must not report it instead."""
-    return _prefixes().match(value) is not None
+    """A value that starts with a provider's own prefix (`ghp_`, `sk-ant-`, `NRAK-`), or has a
+    JWT's shape, is judged by that provider's rule alone: when the rule rejected it (wrong
+    length, bad checksum, placeholder body), the generic and HTTP rules must not report it."""
+    return _prefixes().match(value) is not None or _JWT.fullmatch(value) is not None
+
+
+# A JWT's shape: SEC057 decides whether it is a live token or a sample.
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.ey[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 
 __all__ = ["DETECTORS", "INDEX_LINE_PATTERN", "URL_PATTERN", "Detector", "provider_prefixed"]

@@ -1,0 +1,88 @@
+"""Offline structure checks (checksums, macaroons, JWTs, Discord ids) and Kubernetes
+Secret manifests."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from mlwarden.checks.secrets import verify
+from mlwarden.checks.secrets.engine import scan_text
+from tests.checks.secrets.test_fakes import Fakes, crc_token
+
+F = Fakes(97)
+
+
+def rules(text: str) -> list[tuple[str, int]]:
+    return [(hit.rule_id, hit.line) for hit in scan_text(text)]
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def test_crc32_base62_checksums() -> None:
+    body = F.chars(30)
+    good = crc_token("ghp", body)
+    assert verify.crc32_base62(good)
+    assert verify.crc32_base62(crc_token("npm", body).replace("npm_", "npm_", 1))
+    wrong = good[:-1] + ("A" if good[-1] != "A" else "B")
+    assert not verify.crc32_base62(wrong)
+    assert not verify.crc32_base62("ghp_" + body)  # too short
+
+
+def test_pypi_macaroon_structure() -> None:
+    token = F.token("pypi")
+    assert verify.pypi_macaroon(token)
+    assert not verify.pypi_macaroon(token[:-12])  # truncated: no full signature
+    assert not verify.pypi_macaroon("pypi-AgEIcHlwaS5vcmc" + F.hex(64))  # not a macaroon
+
+
+def test_jwt_structure_and_what_authenticates_nobody() -> None:
+    assert verify.jwt(F.jwt())
+    assert not verify.jwt(F.jwt(alg="none"))
+    assert not verify.jwt(F.jwt({"role": "anon", "iss": "supabase"}))
+    header = base64.urlsafe_b64encode(b'{"typ":"JWT"}').decode().rstrip("=")
+    assert not verify.jwt(header + "." + F.jwt().split(".", 1)[1])  # no `alg`
+    # The jwt.io sample's claims are placeholders (`"sub": "1234567890"`).
+    sample = F.jwt({"sub": "1234567890", "name": "John Doe", "iat": 1516239022})
+    assert rules(f'token = "{sample}"\n') == []
+    assert rules(f'token = "{F.jwt()}"\n') == [("SEC057", 1)]
+
+
+def test_discord_bot_token_carries_the_bot_id() -> None:
+    token = F.token("discord")
+    assert verify.discord_bot(token)
+    assert not verify.discord_bot(b64("not-a-snowflake-id!") + token[token.index(".") :])
+
+
+def test_bedrock_keys_decode_to_their_documented_content() -> None:
+    assert verify.bedrock_long_term(F.token("bedrock"))
+    assert not verify.bedrock_long_term("ABSK" + b64("something else entirely"))
+
+
+def test_kubernetes_secret_manifests() -> None:
+    password = F.token("password")
+    encoded = b64(password)
+    yaml_docs = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n"
+        f"  password: {encoded}\n---\n"
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n"
+        f"  username: {b64('trainer')}\n  password: {encoded}\n"
+        f"stringData:\n  api-token: {F.chars(40)}\n"
+    )
+    found = rules(yaml_docs)
+    # The ConfigMap's `password:` is the generic rule's; the Secret's values are SEC058.
+    assert found == [("SEC032", 6), ("SEC058", 15), ("SEC058", 17)]
+    manifest = {"kind": "Secret", "data": {"username": b64("trainer"), "token": b64(F.chars(40))}}
+    assert rules(json.dumps(manifest, indent=1)) == [("SEC058", 5)]
+
+
+def test_kubernetes_templates_and_references_are_not_secrets() -> None:
+    helm = "kind: Secret\ndata:\n  password: {{ .Values.dbPassword | b64enc }}\n"
+    external = (
+        "kind: ExternalSecret\nspec:\n  data:\n    - secretKey: password\n"
+        "      remoteRef:\n        key: prod/db\n"
+    )
+    empty = "kind: Secret\ndata:\n  password: ''\n"
+    assert rules(helm) == rules(external) == rules(empty) == []
