@@ -181,15 +181,23 @@ def test_truncated_compressed_and_npy_files(tmp_path: Path) -> None:
 
 def _seeds() -> list[bytes]:
     import gzip
+    import io
 
+    import py7zr
+
+    from tests.checks.models import builders
     from tests.checks.models.test_helpers import (
         benign_state_dict,
+        hdf5,
         joblib_like,
         keras,
         npy_object,
         zip_of,
     )
 
+    sevenzip = io.BytesIO()
+    with py7zr.SevenZipFile(sevenzip, "w") as archive:
+        archive.writestr(evil(), "model.pkl")
     return [
         torch_zip(benign_state_dict()),
         joblib_like(4, after=evil()[2:-1]),
@@ -197,14 +205,20 @@ def _seeds() -> list[bytes]:
         gzip.compress(evil()),
         keras([{"module": "keras.layers", "class_name": "Dense", "config": {}}]),
         evil(proto=0),
+        builders.gguf({"tokenizer.chat_template": "{{ messages }}", "n": 3}),
+        builders.onnx_model(nodes=[("Relu", "x.y")], locations=["w.bin"]),
+        builders.saved_model(["Const", "PyFunc"], function_ops=["ReadFile"]),
+        builders.tar_of({"model.pth": torch_zip(evil())}, mode="w:gz"),
+        sevenzip.getvalue(),
+        hdf5(),
     ]
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    seed=st.integers(0, 5),
+    seed=st.integers(0, 11),
     edits=st.lists(
         st.tuples(st.integers(0, 10**6), st.integers(0, 255), st.booleans()), max_size=4
     ),

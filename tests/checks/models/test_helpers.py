@@ -186,7 +186,8 @@ def run_on(tmp_path: Path, paths: Sequence[str], options: Options | None = None)
 
 def ids(result: HookResult) -> list[tuple[str, str, str | None]]:
     """(rule, path, member) of every finding, sorted: what the tests compare exactly."""
-    return sorted((f.rule_id, f.location.path, f.location.member) for f in result.findings)
+    found = [(f.rule_id, f.location.path, f.location.member) for f in result.findings]
+    return sorted(found, key=lambda t: (t[0], t[1], t[2] or ""))
 
 
 def only(result: HookResult, rule_id: str) -> list[Finding]:

@@ -176,7 +176,7 @@ class Analyzer:
         """No magic number: a protobuf model, a pickle without a PROTO header (protocols
         0-1, or a stripped one), a text config or template, or nothing of ours."""
         sample = reader.peek(SAMPLE)
-        if protobuf_models.judge_protobuf(self, reader, sample, size, label):
+        if protobuf_models.judge_protobuf(self, reader, sample, size, label, strict=strict):
             return
         if self.pickles.trial(sample, complete=len(sample) < SAMPLE, strict=strict):
             self.pickles.read(reader, label, depth, strict=strict, fmt="pickle", headerless=True)

@@ -35,6 +35,8 @@ MODEL_SUFFIXES = (
     ".sav",
     ".dill",
 )
+# File names the loaders look for (a generic `.pb` or `.bin` promises nothing).
+MODEL_NAMES = ("saved_model.pb", "keras_metadata.pb", "pytorch_model.bin", "training_args.bin")
 _WRAPPERS = (".gz", ".bz2", ".xz", ".lzma", ".lz4", ".tar")
 
 
@@ -43,7 +45,7 @@ def promises_model(path: str) -> bool:
     name = path.lower()
     while name.endswith(_WRAPPERS):
         name = name[: name.rindex(".")]
-    return name.endswith(MODEL_SUFFIXES)
+    return name.endswith(MODEL_SUFFIXES) or name.rsplit("/", 1)[-1] in MODEL_NAMES
 
 
 LEGACY_TORCH_MAGIC = 0x1950A86A20F9469CFC6C

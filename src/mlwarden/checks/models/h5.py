@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 CONFIG_ATTRS = ("model_config", "training_config")
 MAX_ATTR = 64 * 1024 * 1024
+MAX_PATH = 4096
 
 
 def judge_hdf5(an: Analyzer, f: IO[bytes], label: str | None, depth: int = 0) -> None:
@@ -72,9 +73,9 @@ def _walk(an: Analyzer, root: Any, label: str | None) -> None:
                 continue  # soft links stay inside this file
             obj = group[name]
             if isinstance(obj, h5py.Group):
-                key = obj.id.addr if hasattr(obj.id, "addr") else where_
-                if key not in seen:
-                    seen.add(key)
+                # Hard links can make cycles: an object id (file, address) is seen once.
+                if obj.id not in seen and len(where_) < MAX_PATH:
+                    seen.add(obj.id)
                     stack.append((obj, where_))
             elif isinstance(obj, h5py.Dataset):
                 if obj.external:

@@ -118,7 +118,10 @@ def _bytecode(config: dict[str, Any], field: str) -> bool:
     value = config.get(field)
     if config.get(f"{field}_type") == "lambda":
         return True
-    if value is None or isinstance(value, str) or config.get(f"{field}_type") == "raw":
+    if isinstance(value, str):
+        # A named function (`my_module.scale`), or source text (`lambda x: ...`).
+        return not all(part.isidentifier() for part in value.split("."))
+    if value is None or config.get(f"{field}_type") == "raw":
         return False
     if isinstance(value, dict):
         return not (value.get("class_name") == "function" and isinstance(value.get("module"), str))
@@ -144,7 +147,8 @@ def _lambda(an: Analyzer, label: str | None, what: str, container: str) -> None:
         "MOD005",
         label,
         f"lambda:{what}",
-        f"{container} holds {what} as marshalled Python bytecode{where(label)}: it runs on "
+        f"{container} holds {what} as Python code (marshalled bytecode or source)"
+        f"{where(label)}: it runs on "
         "load (always for legacy .h5 before Keras 3.11.3, and whenever safe mode is off or "
         "unset); rewrite it as a registered custom layer and keep safe_mode=True",
     )

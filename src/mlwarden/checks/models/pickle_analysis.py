@@ -29,7 +29,13 @@ from typing import Any
 
 from mlwarden.checks.models.base import BoundedReader, CapExceeded, Caps, Incomplete, Malformed
 from mlwarden.checks.models.joblib_arrays import JOBLIB_WRAPPERS, array_layout
-from mlwarden.checks.models.pickle_args import ArgReader, arg_reader, short_unicode, uint1
+from mlwarden.checks.models.pickle_args import (
+    ArgReader,
+    arg_reader,
+    looks_nested,
+    short_unicode,
+    uint1,
+)
 from mlwarden.checks.models.values import Call, Embedded, Global, Opaque
 
 KEEP_ITEMS = 4096  # containers stop growing after this many items
@@ -54,6 +60,18 @@ NESTED_LOADERS = frozenset(
 # it is as safe as the bytes it loads.
 CONTENT_JUDGED = frozenset({"torch.storage._load_from_bytes"})
 _ADD_EXTENSION = frozenset({"copyreg.add_extension", "copy_reg.add_extension"})
+_LATIN1_BYTES = frozenset({"_codecs.encode", "codecs.encode"})
+
+
+def _latin1_args(args: Any) -> bool:
+    return (
+        isinstance(args, tuple)
+        and len(args) == 2
+        and isinstance(args[0], str)
+        and args[1] in ("latin1", "latin-1")
+    )
+
+
 NestedHook = Callable[[bytes], None]
 
 
@@ -254,6 +272,11 @@ class PickleMachine:
                 self._nested_load(full, args)
             elif full in _ADD_EXTENSION:
                 self._register(args)
+            elif full in _LATIN1_BYTES and _latin1_args(args):
+                # Protocol 2 pickles bytes as _codecs.encode(text, "latin1").
+                data = args[0].encode("latin-1")
+                self.stack.append(Embedded(data) if looks_nested(data) else data)
+                return
         self.stack.append(Call(func, args))
 
     def _nested_load(self, full: str, args: Any) -> None:

@@ -53,16 +53,19 @@ def _top_fields(sample: bytes) -> list[tuple[int, int, int]]:
 
 
 def classify(sample: bytes) -> str | None:
-    if not sample or sample[0] not in (0x08, 0x0A) or formats.looks_text(sample[:64]):
+    if not sample or sample[0] not in (0x08, 0x0A, 0x12) or formats.looks_text(sample[:64]):
         return None
     top = _top_fields(sample)
-    numbers = {number for number, _, _ in top}
     if not top:
         return None
+    numbers = {number for number, _, _ in top}
+    versions = [value for number, wire, value in top if number == 1 and wire == VARINT]
     first_number, first_wire, first_value = top[0]
+    meta_graphs = [wire for number, wire, _ in top if number == 2]
+    saved = numbers <= {1, 2} and set(meta_graphs) == {LEN} and all(v <= 10 for v in versions)
+    if saved:
+        return "savedmodel"  # schema_version (1, often omitted), meta_graphs (2)
     if first_number == 1 and first_wire == VARINT:
-        if numbers <= {1, 2} and 2 in numbers and first_value <= 10:
-            return "savedmodel"
         if numbers <= onnx.TOP_FIELDS and numbers & {7, 8} and first_value <= 64:
             return "onnx"
         return None
@@ -93,25 +96,34 @@ def _first_node_has_op(sample: bytes) -> bool:
 
 
 def judge_protobuf(
-    an: Analyzer, reader: BoundedReader, sample: bytes, size: int | None, label: str | None
+    an: Analyzer,
+    reader: BoundedReader,
+    sample: bytes,
+    size: int | None,
+    label: str | None,
+    *,
+    strict: bool,
 ) -> bool:
+    """Judge a protobuf model; False when the bytes do not have the shape of one. The
+    TensorFlow shapes are loose, so a file that only looked like one and then does not
+    parse is reported as unreadable only when its name promises a model."""
     kind = classify(sample)
     if kind is None:
         return False
+    ops = _Ops()
     try:
         if kind == "onnx":
             onnx.judge_onnx(an, reader, size, label)
         elif kind == "keras-metadata":
             _keras_metadata(an, reader, size, label)
+        elif kind == "savedmodel":
+            walk(reader, size, 0, {2: ops.meta_graph})
         else:
-            ops = _Ops()
-            if kind == "savedmodel":
-                walk(reader, size, 0, {2: ops.meta_graph})
-            else:
-                ops.graph(reader, size, 0)
-            _report_ops(an, ops.found, label)
+            ops.graph(reader, size, 0)
     except Malformed as exc:
-        an.error(label, f"unreadable {kind} protobuf: {exc}")
+        if strict or kind == "onnx" or ops.found:
+            an.error(label, f"unreadable {kind} protobuf: {exc}")
+    _report_ops(an, ops.found, label)
     return True
 
 

@@ -30,13 +30,14 @@ def importable_globals(result: PickleResult) -> bool:
 
 
 def has_evidence(result: PickleResult, *, lenient: bool = False) -> bool:
-    """A headerless stream is a pickle when it is complete and not trivial (any complete
-    one when `lenient`: the name promises a pickle, or a pickle came before), or when an
-    importable global was called before it broke (the loader ran that call)."""
+    """A headerless stream is a pickle when it is complete and not trivial, or when an
+    importable global was called before it broke (the loader ran that call). When
+    `lenient` (the name promises a pickle, or a pickle came before), any complete stream
+    and any importable global before a break count."""
     found = importable_globals(result)
     if result.problem is None:
         return lenient or found or result.opcodes >= 4
-    return found and result.calls > 0
+    return found and (lenient or result.calls > 0)
 
 
 class PickleReader:

@@ -126,13 +126,17 @@ def judge_template(
         if strict:
             an.error(label, f"{what} is not a valid Jinja2 template ({exc})")
         return False
-    for subject, shape, severity in shapes:
-        an.out.add(
-            "MOD011",
-            label,
-            f"template:{what}:{subject}",
-            f"{what}{where(label)} {shape}: the shape of a sandbox escape (CVE-2024-34359); "
-            "rendering it can run code. Use a plain chat template",
-            severity,
-        )
+    if not shapes:
+        return True
+    worst = max(severity for _, _, severity in shapes)
+    described = "; ".join(shape for _, shape, _ in shapes[:3])
+    more = f" (and {len(shapes) - 3} more)" if len(shapes) > 3 else ""
+    an.out.add(
+        "MOD011",
+        label,
+        f"template:{what}",
+        f"{what}{where(label)} {described}{more}: the shape of a sandbox escape "
+        "(CVE-2024-34359); rendering it can run code. Use a plain chat template",
+        worst,
+    )
     return True

@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 from mlwarden.checks.models import keras, paths, zipread
 from mlwarden.checks.models.base import CapExceeded, Malformed, Window
+from mlwarden.checks.models.verdicts import where
 
 if TYPE_CHECKING:
     from mlwarden.checks.models.analyzer import Analyzer
@@ -61,6 +62,7 @@ def judge_zip(an: Analyzer, f: IO[bytes], label: str | None, depth: int) -> None
             an.error(mlabel, str(exc))
         except UNREADABLE as exc:
             an.error(mlabel, f"cannot read: {type(exc).__name__}: {exc}")
+    _torch_package(an, names, label)
     torch = any(n == "data.pkl" or n.endswith("/data.pkl") for n in names)
     formats = an.report.pickle_formats
     for i in range(before, len(formats)):
@@ -104,6 +106,23 @@ def _keras_config(
         return None
     keras.judge_config(an, config, data, mlabel, depth, container="Keras archive")
     return info
+
+
+def _torch_package(an: Analyzer, names: set[str], label: str | None) -> None:
+    """A torch.package archive imports the Python modules packaged in it when loaded:
+    code runs with no dangerous global in any pickle."""
+    if not any(n == ".data/extern_modules" or n.endswith("/.data/extern_modules") for n in names):
+        return
+    sources = sorted(n for n in names if n.endswith(".py"))
+    if sources:
+        an.out.add(
+            "MOD001",
+            label,
+            "torch.package",
+            f"torch.package archive{where(label)}: PackageImporter imports the Python modules "
+            f"it carries ({', '.join(sources[:3])}), so loading it runs that code; ship "
+            "weights as safetensors and the code as reviewed source",
+        )
 
 
 def _looks_keras(infos: list[zipfile.ZipInfo]) -> bool:
