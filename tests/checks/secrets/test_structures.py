@@ -86,3 +86,34 @@ def test_kubernetes_templates_and_references_are_not_secrets() -> None:
     )
     empty = "kind: Secret\ndata:\n  password: ''\n"
     assert rules(helm) == rules(external) == rules(empty) == []
+
+
+# Prefixed kinds of `Fakes.token` and the rule each must be reported under.
+PREFIXED = {
+    "hf": "SEC001", "openai_proj": "SEC002", "anthropic": "SEC003", "replicate": "SEC004",
+    "wandb_v1": "SEC005", "databricks": "SEC006", "kaggle_new": "SEC007", "groq": "SEC008",
+    "perplexity": "SEC009", "together": "SEC010", "pinecone": "SEC011", "langsmith": "SEC012",
+    "langfuse": "SEC013", "google": "SEC014", "xai": "SEC015", "openrouter": "SEC016",
+    "nvidia": "SEC017", "aws": "SEC018", "github": "SEC019", "pypi": "SEC020",
+    "docker": "SEC021", "neptune": "SEC029", "slack": "SEC033", "stripe": "SEC034",
+    "gitlab": "SEC035", "bitbucket": "SEC036", "atlassian": "SEC036", "npm": "SEC037",
+    "nuget": "SEC038", "rubygems": "SEC039", "bedrock": "SEC040", "azure_ad": "SEC041",
+    "prefect": "SEC043", "circleci": "SEC045", "buildkite": "SEC046", "discord": "SEC047",
+    "discord_webhook": "SEC047", "telegram": "SEC048", "sentry": "SEC049", "vault": "SEC050",
+    "onepassword": "SEC051", "doppler": "SEC052", "stripe_test": "SEC053", "square": "SEC054",
+    "braintree": "SEC055", "jwt": "SEC057", "heroku": "SEC061", "twilio": "SEC062",
+    "sendgrid": "SEC063", "mailgun": "SEC064", "newrelic": "SEC066", "grafana": "SEC067",
+    "linear": "SEC068", "notion": "SEC069", "shopify": "SEC070", "postman": "SEC071",
+    "pulumi": "SEC072", "terraform": "SEC073", "flyio": "SEC074", "netlify": "SEC076",
+    "supabase": "SEC077", "planetscale": "SEC078", "fireworks": "SEC079", "modal": "SEC080",
+    "runpod": "SEC081", "lambda": "SEC082", "elevenlabs": "SEC083",
+}  # fmt: skip
+
+
+def test_random_tokens_of_every_prefixed_format_are_found_under_a_neutral_name() -> None:
+    # Random bodies must never read as placeholders, words or identifiers: 40 seeds of each.
+    for seed in range(40):
+        fakes = Fakes(1000 + seed)
+        for kind, rule in PREFIXED.items():
+            token = fakes.token(kind)
+            assert rules(f'VALUE = "{token}"\n') == [(rule, 1)], (kind, token)

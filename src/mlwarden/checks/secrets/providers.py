@@ -27,6 +27,7 @@ class Provider:
     fmt_ref: str = ""  # where the format is documented, when not at `revoke`
     example: str = ""  # overrides the generic `NAME = "<the key>"` example
     instead: str = ""  # overrides the generic "load it from the environment" advice
+    advice: str = ""  # the finding message's "what to do instead", when not `env`-based
 
 
 AI_AND_CORE: tuple[Provider, ...] = (

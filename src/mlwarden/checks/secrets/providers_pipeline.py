@@ -117,6 +117,7 @@ PIPELINE: tuple[P, ...] = (
         'JSON (`"password": …`), and of `airflow connections add --conn-uri/--conn-password`',
         "AIRFLOW_CONN_WAREHOUSE",
         "https://airflow.apache.org/docs/apache-airflow/stable/howto/connection.html",
+        advice="rotate it and keep the connection in a secrets backend or a CI secret",
         instead="# keep connections in a secrets backend (Vault, AWS SM, GCP SM) or set\n"
         "# AIRFLOW_CONN_<ID> from CI secrets, never in the repository",
     ),
@@ -258,6 +259,7 @@ PIPELINE: tuple[P, ...] = (
         "ACCESS_TOKEN",
         "https://datatracker.ietf.org/doc/html/rfc7519",
         confidence=_MEDIUM,
+        advice="revoke the session or key it belongs to and fetch tokens at run time",
         instead="# a JWT is a bearer credential until it expires: fetch it at run time\n"
         "token = get_token_from_identity_provider()",
     ),
@@ -271,6 +273,8 @@ PIPELINE: tuple[P, ...] = (
         "",
         "https://kubernetes.io/docs/concepts/configuration/secret/",
         example="kind: Secret\ndata:\n  password: <base64 of the password>",
+        advice="rotate it; create the Secret outside the repository (kubectl create secret, "
+        "a SealedSecret or an ExternalSecret reference)",
         instead="# keep the manifest without values and create the Secret from outside the repo:\n"
         'kubectl create secret generic db --from-literal=password="$DB_PASSWORD"\n'
         "# or commit an encrypted SealedSecret / an ExternalSecret reference",
@@ -285,6 +289,8 @@ PIPELINE: tuple[P, ...] = (
         "",
         "https://curl.se/docs/manpage.html#-u",
         example="curl -u deploy:<password> https://registry.example.com/api",
+        advice='rotate it and pass it from a variable (`-u "user:$PASSWORD"`) or a netrc '
+        "file outside the repository",
         instead='curl -u "deploy:$REGISTRY_PASSWORD" https://registry.example.com/api\n'
         "# or: curl --netrc-file ~/.netrc …  (a .netrc outside the repository)",
     ),
@@ -297,6 +303,7 @@ PIPELINE: tuple[P, ...] = (
         "",
         "https://everything.curl.dev/usingcurl/netrc.html",
         example="machine artifacts.corp.internal\n  login ci-bot\n  password <the password>",
+        advice="rotate it; keep .netrc in $HOME (mode 600) or write it in CI from a secret",
         instead="# keep .netrc in $HOME (mode 600) or write it in CI from a secret; add\n"
         "# .netrc to .gitignore",
     ),

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from mlwarden.checks.secrets.engine import Hit, redact
 from mlwarden.checks.secrets.names import words
-from mlwarden.checks.secrets.rules import ENV_NAMES, LABELS, RULES
+from mlwarden.checks.secrets.rules import ADVICE, ENV_NAMES, LABELS, RULES
 from mlwarden.core.findings import Finding
 from mlwarden.core.sources import Source
 
@@ -82,6 +82,8 @@ def make_detection(
 
 def advice(rule_id: str) -> str:
     """What to do instead, the end of every message."""
+    if rule_id in ADVICE:
+        return ADVICE[rule_id]
     if rule_id in ENV_NAMES:
         return (
             f'revoke it, then load it from the environment (os.environ["{ENV_NAMES[rule_id]}"])'

@@ -159,4 +159,5 @@ LABELS: dict[str, str] = {
     "SEC031": "credential in a package index URL",
     "SEC032": "secret-like literal",
 }
-ENV_NAMES: dict[str, str] = {p.id: p.env for p in PROVIDERS if p.env}
+ENV_NAMES: dict[str, str] = {p.id: p.env for p in PROVIDERS if p.env and not p.advice}
+ADVICE: dict[str, str] = {p.id: p.advice for p in PROVIDERS if p.advice}

@@ -76,8 +76,13 @@ def is_placeholder(value: str) -> bool:
 
 
 def plausible_token(secret: str) -> bool:
-    """A provider-shaped match that is not a placeholder (`hf_xxxx…`, `ghp_abcdef…`)."""
-    return not is_placeholder(secret) and shannon_entropy(secret) >= 2.5
+    """A provider-shaped match that is not a placeholder (`hf_xxxx…`, `ghp_abcdef…`) nor a
+    name that happens to have a short prefix's shape (`as-ValidationErrorDetails`)."""
+    return (
+        not is_placeholder(secret)
+        and shannon_entropy(secret) >= 2.5
+        and not wordy(secret, odd_piece=False)
+    )
 
 
 def plausible_password(value: str) -> bool:
@@ -194,7 +199,7 @@ def _word_like(part: str) -> bool:
     """Made of a few natural chunks (`trace`, `Name`, `LLM`, `v2`), not of the one- and
     two-letter shards a random mixed-case string splits into (`AvqACxU`: A, vq, AC, x, U)."""
     pieces = [p for c in re.split(r"_+", part) if c for p in _CAMEL.findall(c)]
-    if not pieces or len(pieces) > 5:
+    if not pieces or len(pieces) > 4:
         return False
     short = 0
     for piece in pieces:
@@ -214,9 +219,10 @@ def _word_like(part: str) -> bool:
     return short <= 1
 
 
-def wordy(value: str) -> bool:
+def wordy(value: str, *, odd_piece: bool = True) -> bool:
     """Separated words and short tags: `_hypothesis_stats`, `io.example/model-response`,
-    `meta-llama/Llama-2-7b-hf`, `scope:prefix@host`."""
+    `meta-llama/Llama-2-7b-hf`, `scope:prefix@host`; with `odd_piece`, also words around
+    one short piece that is neither."""
     parts = [part for part in _SEPARATORS.split(value) if part]
     if len(parts) < 2:
         return False
@@ -228,7 +234,7 @@ def wordy(value: str) -> bool:
     # Words around one short odd piece (`io.example/model-response`, `v1.models:x9@host`);
     # a long random piece among words is a secret with a label around it.
     odd = [p for p in parts if p not in real]
-    return len(parts) >= 3 and len(odd) <= 1 and all(len(p) <= 10 for p in odd)
+    return odd_piece and len(parts) >= 3 and len(odd) <= 1 and all(len(p) <= 10 for p in odd)
 
 
 def plausible_url_password(user: str, password: str, host: str) -> bool:
