@@ -99,8 +99,7 @@ def classify(module: str, name: str, allow: tuple[str, ...] = ()) -> Classificat
             return Classification(Verdict.SAFE, "Cython unpickler of an allowed class")
     if (
         "." not in name
-        and len(parts) >= 3
-        and last[:1].isupper()
+        and last.lstrip("_")[:1].isupper()
         and full.startswith(SAFE_CLASS_PACKAGES)
         and not any(full == p or full.startswith(p + ".") for p in UNSAFE_SUBPACKAGES)
     ):

@@ -243,6 +243,10 @@ SAFE_EXACT: frozenset[str] = frozenset(
         "sklearn._loss._loss.__pyx_unpickle_CyHalfBinomialLoss",
         "sklearn._loss._loss.__pyx_unpickle_CyHalfMultinomialLoss",
         "sklearn.utils._bunch.Bunch",
+        # Cython helpers that call `cls.__new__(cls)` for an (already judged) class.
+        "sklearn.neighbors._kd_tree.newObj",
+        "sklearn.neighbors._ball_tree.newObj",
+        "sklearn.metrics._dist_metrics.newObj",
         "numpy.ma.core.MaskedArray",
         # PyTorch Lightning / Hydra checkpoints store their hyper-parameters this way.
         "typing.Any",
@@ -341,10 +345,10 @@ SAFE_EXACT: frozenset[str] = frozenset(
     ]
 )
 
-# Classes (CamelCase names) of these packages are what their estimators and modules
-# pickle; their constructors only store parameters. Functions are never let through, nor
-# top-level names (`pandas.HDFStore`): a class pickles under the module that defines it,
-# so only re-exports, which can alias an I/O class, live at the top.
+# Classes (CamelCase names, private ones too) of these packages are what their estimators
+# and modules pickle; their constructors only store parameters. Functions are never let
+# through. Top-level aliases of I/O classes (`pandas.HDFStore`) are in the gadget table,
+# which is consulted first: pandas pickles its public classes as `pandas.DataFrame`.
 SAFE_CLASS_PACKAGES: tuple[str, ...] = (
     "torch.nn.modules.",
     "sklearn.",

@@ -165,6 +165,7 @@ GADGETS: tuple[Gadget, ...] = (
     Gadget("pandas.io", "reads and writes files", ("mechanism",)),
     Gadget("pandas.HDFStore", "creates files (a top-level alias of pandas.io)", ("mechanism",)),
     Gadget("pandas.ExcelWriter", "creates files (a top-level alias of pandas.io)", ("mechanism",)),
+    Gadget("pandas.ExcelFile", "opens files (a top-level alias of pandas.io)", ("mechanism",)),
     Gadget("pandas.eval", "evaluates expressions", ("mechanism",)),
     Gadget("pandas.core.computation", "evaluates expressions", ("mechanism",)),
     # --- files and network (exfiltration, overwrite, staging) --------------------------
