@@ -1,3 +1,5 @@
+import textwrap
+
 import jinja2
 from jinja2 import Environment, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -30,8 +32,16 @@ PROMPT = Template(
 Extract the facts from {{ biography }}
 """
 )
+# ok: SG036
+PROMPT = Template("""Extract the person from: {{ biography }}""".strip())
+# ok: SG036
+PROMPT = Template(textwrap.dedent("""
+    Answer: {{ question }}
+"""))
 # ruleid: SG036
 prompt = Template(FROM_CONFIG).render(question=q)
+# ruleid: SG036
+prompt = Template(user_text.strip()).render(question=q)
 
 
 def render(TEMPLATE, **values):

@@ -236,9 +236,9 @@ def code_view(raw: str) -> NotebookView:
     return NotebookView("\n".join(out) + "\n", tuple(kept))
 
 
-# A shell escape `!cmd` (also `files = !ls`), and the line magics that run a package
-# manager in the kernel's environment: `%pip install x` runs `pip install x`.
-_SHELL_ESCAPE = re.compile(r"^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)?!(?!=)\s*")
+# A shell escape `!cmd` (also `files = !ls`, `[path] = !ls`), and the line magics that run a
+# package manager in the kernel's environment: `%pip install x` runs `pip install x`.
+_SHELL_ESCAPE = re.compile(r"^\s*(?:[\w\[\](),. ]+?\s*=\s*)?!(?!=)\s*")
 _PACKAGE_MAGIC = re.compile(r"^\s*%(pip|conda|mamba|micromamba|uv)\b")
 # Cell magics whose body is a shell script.
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system"})

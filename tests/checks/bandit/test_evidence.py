@@ -111,12 +111,14 @@ CASES: dict[str, tuple[str, list[int]]] = {
         "    again = AutoModel.from_pretrained(quantized_model_path)\n"
         "    data = load_dataset(args.train_data_dir)\n"
         '    extension = args.train_file.split(".")[-1]\n'
+        '    if extension == "txt":\n'
+        '        extension = "text"\n'
         "    raw = load_dataset(extension, data_files=args.train_file)\n"
         "    with tempfile.TemporaryDirectory() as work:\n"
         "        model.save_pretrained(work)\n"
         "        back = AutoModel.from_pretrained(work)\n"
         "    hub = load_dataset(args.data_path)\n",
-        [5, 6, 15],
+        [5, 6, 17],
     ),
 }
 
@@ -143,3 +145,43 @@ def test_notebook_cells_are_judged_in_their_context(tmp_path: Path) -> None:
     assert [(f.rule_id, f.location.line, f.location.member) for f in result.findings] == [
         ("B605", line, "cell 3")
     ]
+
+
+PIN = "5f3c1e0a9d8b7c6e5f4a3b2c1d0e9f8a7b6c5d4e"
+
+
+def test_b615_sees_hub_loads_of_the_libraries_that_share_the_transformers_api(
+    tmp_path: Path,
+) -> None:
+    """bandit's B615 knows only `transformers` classes; it owns SG024-SG026, so the hook
+    also reports peft, diffusers, sentence-transformers and `pipeline(model=...)` loads."""
+    code = (
+        "from diffusers import DiffusionPipeline\n"
+        "from peft import PeftConfig, PeftModel\n"
+        "from sentence_transformers import SentenceTransformer\n"
+        "from transformers import AutoModel, pipeline\n"
+        "config = PeftConfig.from_pretrained(peft_model_id)\n"  # 5
+        'pipe = DiffusionPipeline.from_pretrained("org/sd", torch_dtype=dtype)\n'  # 6
+        'embedder = SentenceTransformer("all-MiniLM-L6-v2")\n'  # 7
+        'generate = pipeline("text-generation", model="gpt2")\n'  # 8
+        "base = AutoModel.from_pretrained(config.base_model_name_or_path)\n"  # 9: bandit's own
+        f'pinned = DiffusionPipeline.from_pretrained("org/sd", revision="{PIN}")\n'
+        'local = pipeline("text-generation", model="./outputs/final")\n'
+        "again = PeftModel.from_pretrained(base, output_dir)\n"
+        'offline = SentenceTransformer("all-MiniLM-L6-v2", local_files_only=True)\n'
+        "model.save_pretrained(tmp_path / 'adapter')\n"
+        "config = PeftConfig.from_pretrained(tmp_path / 'adapter')\n"
+        'tagger = pipeline("ner", model=base)\n'  # a model object, loaded on line 9
+        'adapter = PeftModel.from_pretrained(base, "org/adapter")\n'  # 17
+    )
+    write_files(tmp_path, {"infer.py": code})
+    result = judge("bandit", tmp_path, ("infer.py",), bandit.Options())
+    assert [(f.rule_id, f.location.line) for f in result.findings] == [
+        ("B615", 5),
+        ("B615", 6),
+        ("B615", 7),
+        ("B615", 8),
+        ("B615", 9),
+        ("B615", 17),
+    ]
+    assert "in from_pretrained()" in result.findings[0].message

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from mlwarden.checks.bandit.engine import BanditIssue, run_bandit
 from mlwarden.checks.bandit.filters import is_false_positive
+from mlwarden.checks.bandit.flow import parse as parse_module
+from mlwarden.checks.bandit.hub import hub_issues
 from mlwarden.checks.bandit.rules import BY_ID, CATALOG, ML_PROFILE, BanditTest, to_rule
 from mlwarden.checks.bandit.source import Code, load_code, locate, syntax_error
 from mlwarden.core.cache import depends_on
@@ -99,7 +101,10 @@ def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
     min_conf = Confidence.parse(options.min_bandit_confidence)
     findings: list[Finding] = list(unjudged)
     seen: dict[tuple[str, str, str], int] = {}
-    for issue in result.issues:
+    issues = list(result.issues)
+    if "B615" in tests:
+        issues += _more_hub_issues(by_scan_path, issues, {p for p, _ in result.skipped})
+    for issue in issues:
         found_in, test = by_scan_path.get(issue.fname), BY_ID.get(issue.test_id)
         if found_in is None or test is None:
             continue
@@ -112,6 +117,22 @@ def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
             errors.append(skipped.source.error(NAME, syntax_error(skipped) or reason))
     findings.sort(key=Finding.sort_key)
     return HookResult(tuple(findings), tuple(sorted(errors)))
+
+
+def _more_hub_issues(
+    by_scan_path: dict[str, Code], issues: list[BanditIssue], skipped: set[str]
+) -> list[BanditIssue]:
+    """B615 for the Hub-API libraries bandit's plugin does not know (`checks.bandit.hub`)."""
+    reported: dict[str, set[int]] = {}
+    for issue in issues:
+        if issue.test_id == "B615":
+            reported.setdefault(issue.fname, set()).add(issue.line)
+    more: list[BanditIssue] = []
+    for scan_path, code in by_scan_path.items():
+        module = parse_module(code.text()) if code.lines and scan_path not in skipped else None
+        if module is not None:
+            more += hub_issues(module, scan_path, reported.get(scan_path, set()))
+    return more
 
 
 def _to_finding(

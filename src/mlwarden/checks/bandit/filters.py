@@ -8,12 +8,12 @@ the source of.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Callable
 
 from mlwarden.checks.bandit import evidence
-from mlwarden.checks.bandit.flow import Module, argument, dotted, parse
+from mlwarden.checks.bandit.flow import Module, parse
+from mlwarden.checks.bandit.hub import HUB_CALLS, is_local_literal, is_local_load
 
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
 
@@ -45,74 +45,22 @@ def password_false_positive(call: str, value: str) -> bool:
     return bool(named and _NON_SECRET_NAME.search(named.group(1)))
 
 
-# `datasets`' packaged builders read local files: nothing is fetched from the Hub.
-_PACKAGED_BUILDERS = frozenset(
-    {"csv", "json", "parquet", "text", "arrow", "pandas", "sql", "generator", "imagefolder",
-     "audiofolder", "videofolder", "webdataset", "xml", "hdf5", "pdffolder", "niftifolder",
-     "spark", "cache"}
-)  # fmt: skip
 _FIRST_STRING_ARG = re.compile(r"\(\s*[rbuRBU]*([\"'])(.*?)\1")
-# A name that says "folder" is a local path (`from_pretrained(tmp_dir)`, `args.train_data_dir`);
-# `*_path`, `checkpoint`, `model_name_or_path` say nothing: they hold Hub ids as often.
-_FOLDER_NAME = re.compile(
-    r"^(?:tmp|temp)|(?:^|_)(?:tmp|temp)(?:_|$)|(?:_dir|dirname|folder|directory)$", re.IGNORECASE
-)
-_LOCAL_EVIDENCE = (
-    r"\.save_pretrained\(\s*{0}\s*[,)]|\.save_model\(\s*{0}\s*[,)]|\.save_to_disk\(\s*{0}\s*[,)]"
-    r"|\bos\.path\.(?:exists|isdir)\(\s*{0}\s*\)|\b{0}\s*=\s*(?:tempfile\.)?mkdtemp\("
-    r"|TemporaryDirectory\([^)]*\)\s+as\s+{0}\s*:"
-)
 
 
-def _is_local_literal(name: str) -> bool:
-    return name in _PACKAGED_BUILDERS or name.startswith(("./", "../", "/", "~"))
-
-
-def hub_download_false_positive(call: str, module: Module | None, line: int, source: str) -> bool:
-    """B615 on a load that is demonstrably local: a packaged builder (`load_dataset("csv",
-    ...)`), an explicit local path, `local_files_only=True`, a folder the script wrote
-    (`save_pretrained(x)` then `from_pretrained(x)`, a temporary directory), a name that
-    says folder, or a file extension with `data_files=`. A name alone is no evidence."""
+def hub_download_false_positive(
+    call: str, module: Module | None, line: int, column: int = 0
+) -> bool:
+    """B615 on a load that is demonstrably local (`checks.bandit.hub.is_local_load`), or
+    with `local_files_only=True`: nothing is downloaded."""
     if re.search(r"\blocal_files_only\s*=\s*True\b", call):
         return True
-    first = _FIRST_STRING_ARG.search(call)
-    if first is not None and call.index(first.group(0)) == call.index("("):
-        return _is_local_literal(first.group(2))
-    node = module.call_at(line, _HUB_CALLS) if module is not None else None
-    target = argument(node, 0, "pretrained_model_name_or_path", "path", "repo_id") if node else None
-    if node is None or target is None:
-        return False
-    name = dotted(target)
-    if not name:
-        return False
-    if _FOLDER_NAME.search(name.rsplit(".", 1)[-1]):
-        return True
-    if re.search(_LOCAL_EVIDENCE.format(re.escape(name)), source):
-        return True
-    if not isinstance(target, ast.Name):
-        return False
-    values = module.assigned(module.scope_of(node), name) if module else []
-    known = [v for v in values if v is not None]
-    if (
-        known
-        and len(known) == len(values)
-        and all(
-            isinstance(v, ast.Constant) and isinstance(v.value, str) and _is_local_literal(v.value)
-            for v in known
-        )
-    ):
-        return True
-    # `extension = args.train_file.split(".")[-1]; load_dataset(extension, data_files=...)`
-    return (
-        any(k.arg == "data_files" for k in node.keywords)
-        and bool(known)
-        and all(re.search(r"\.split\(\s*[\"']\.[\"']|\.suffix\b", ast.unparse(v)) for v in known)
-    )
-
-
-_HUB_CALLS = frozenset(
-    {"from_pretrained", "load_dataset", "snapshot_download", "hf_hub_download", "load"}
-)
+    node = module.call_at(line, HUB_CALLS, column) if module is not None else None
+    if module is None or node is None:
+        first = _FIRST_STRING_ARG.search(call)
+        at_start = first is not None and call.index(first.group(0)) == call.index("(")
+        return first is not None and at_start and is_local_literal(first.group(2))
+    return is_local_load(module, node)
 
 
 _ROUND_TRIP = re.compile(r"loads\(\s*(?:\w+\.)?dumps\(")
@@ -181,7 +129,7 @@ def is_false_positive(
     if test_id in _PASSWORD_TESTS:
         return value is not None and password_false_positive(call, value)
     if test_id == "B615":
-        return hub_download_false_positive(call, module(), line, source_text())
+        return hub_download_false_positive(call, module(), line, column)
     if test_id == "B301":
         return pickle_round_trip(call, source_text)
     if test_id == "B608":

@@ -82,7 +82,8 @@ RULES: tuple[Rule, ...] = (
         "Reports `--extra-index-url`, remote `--find-links`, `PIP_EXTRA_INDEX_URL`, "
         "`[tool.uv] extra-index-url`, "
         "non-explicit `[[tool.uv.index]]`, `[[tool.poetry.source]]` and `[[tool.pdm.source]]` "
-        "entries whose URL is not under `allowed-indexes`.",
+        "entries whose URL is not under `allowed-indexes`, and packages whose installation "
+        "adds an index to pip's configuration (`nvidia-pyindex`).",
         "pip picks the highest version across all indexes: anyone can publish the internal "
         "or nightly name on PyPI and win. This is how `torchtriton` replaced PyTorch nightly's "
         "dependency in December 2022.",
@@ -184,7 +185,9 @@ RULES: tuple[Rule, ...] = (
         "unsafe-index-strategy",
         Severity.HIGH,
         "uv's `index-strategy` lets any index supply any package.",
-        'Reports `index-strategy = "unsafe-best-match"` or `"unsafe-first-match"` in `[tool.uv]`.',
+        'Reports `index-strategy = "unsafe-best-match"` or `"unsafe-first-match"` in `[tool.uv]`, '
+        "`--index-strategy unsafe-*` on uv command lines (Dockerfile `RUN`, workflow `run:`, "
+        "notebooks) and `UV_INDEX_STRATEGY=unsafe-*` in Dockerfile `ENV` or workflow `env:`.",
         "These strategies turn off uv's protection against dependency confusion.",
         '[tool.uv]\nindex-strategy = "unsafe-best-match"',
         '[[tool.uv.index]]\nname = "internal"\nurl = "https://pypi.internal/simple"\n'
@@ -222,8 +225,10 @@ RULES: tuple[Rule, ...] = (
         "docker-image-digest",
         Severity.MEDIUM,
         "A Dockerfile `FROM` image is not pinned by `@sha256:` digest.",
-        "Reports `FROM image[:tag]` without a digest (stage names, `scratch` and `$ARG` "
-        "images are skipped).",
+        "Reports `FROM image[:tag]` without a digest. An image built from build arguments "
+        "(`FROM ${BASE}:${TAG}`) is judged with the defaults of the `ARG`s declared before "
+        "the first `FROM`, as `docker build` resolves it; one whose `ARG` has no default is "
+        "chosen by the build command and skipped, as are stage names and `scratch`.",
         "Tags are mutable: the base image can change under the same name.",
         "FROM pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime",
         "FROM pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime@sha256:<digest>",
@@ -233,11 +238,13 @@ RULES: tuple[Rule, ...] = (
         "PIN015",
         "unpinned-pip-install",
         Severity.MEDIUM,
-        "A `pip install` in a Dockerfile or CI step installs unpinned names.",
+        "A `pip install` in a Dockerfile, CI step or notebook installs unpinned names.",
         "Reports `pip install`, `python -m pip install` and `uv pip install` of names without "
-        "`==` in Dockerfile `RUN` and workflow `run:` steps, `pip install --upgrade pip` "
-        "included. Index options on these commands, and `PIP_*`/`UV_*` index variables in "
-        "Dockerfile `ENV`/`ARG`, are checked like requirement files.",
+        "`==` in Dockerfile `RUN`, workflow `run:` steps and notebooks (`!pip install`, "
+        "`%pip install`, `%%bash` cells), `pip install --upgrade pip` included. Index options "
+        "on these commands, and `PIP_*`/`UV_*` index variables in Dockerfile `ENV`/`ARG` and "
+        "workflow `env:`, are checked like requirement files. A `${{ matrix.x }}` expression "
+        "is one shell word, never a package name.",
         "The image or the CI run installs whatever is newest.",
         "RUN pip install transformers accelerate",
         "COPY requirements.txt .\nRUN pip install --require-hashes -r requirements.txt",
