@@ -238,3 +238,27 @@ def test_torch_package_archive_imports_its_modules(tmp_path: Path) -> None:
         ("MOD003", "saved.pt", None),
     ]
     assert "pkg/mymod.py" in only(result, "MOD001")[0].message
+
+
+def test_torchscript_archive_names_are_data_inside_it(tmp_path: Path) -> None:
+    from tests.checks.models.test_helpers import call, stream
+
+    data = stream(
+        call("__torch__.torch.nn.modules.linear", "Linear", ())
+        + call("torch.jit._pickle", "build_intlist", ([1, 2],)),
+        2,
+    )
+    members = {
+        "m/data.pkl": data,
+        "m/constants.pkl": stream(b")", 2),
+        "m/code/__torch__/torch/nn/modules/linear.py": b"class Linear(Module):\n  pass\n",
+    }
+    plain = {"m/data.pkl": data, "m/version": b"3\n"}
+    result = scan(tmp_path, {"scripted.pt": zip_of(members), "plain.pt": zip_of(plain)})
+    assert ids(result) == [
+        ("MOD001", "plain.pt", "m/data.pkl"),
+        ("MOD002", "plain.pt", "m/data.pkl"),
+        ("MOD003", "plain.pt", None),
+        ("MOD003", "scripted.pt", None),
+    ]
+    assert only(result, "MOD003")[1].message.startswith("TorchScript archive")

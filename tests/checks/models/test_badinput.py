@@ -20,7 +20,8 @@ from tests.conftest import run_mlwarden
 
 def _unjudged(result: HookResult) -> list[tuple[str, str]]:
     """(path, reason) of each MOD007: the analysis could not be completed."""
-    suffix = ": not judged, so not passed"
+    from mlwarden.checks.models.scan import NOT_JUDGED as suffix
+
     return sorted(
         (f.location.path, f.message.removesuffix(suffix))
         for f in result.findings
@@ -238,3 +239,18 @@ def test_mutated_artifacts_never_crash(
     result = scan(tmp_path, {"m.pt": bytes(data)})
     assert not any(e.message.startswith("internal error") for e in result.errors)
     assert all("\n" not in e.message for e in result.errors)
+
+
+def test_unjudged_file_fails_the_run_and_is_suppressed_per_path(tmp_path: Path) -> None:
+    (tmp_path / "broken.pt").write_bytes(torch_zip(evil())[:-40])
+    (tmp_path / "other.pt").write_bytes(torch_zip(evil())[:-40])
+    failed = run_mlwarden(tmp_path, "scan", "--hook", "models", "--format", "json")
+    assert failed.returncode == 1
+    assert sorted(f["path"] for f in json.loads(failed.stdout)["findings"]) == [
+        "broken.pt",
+        "other.pt",
+    ]
+    (tmp_path / "pyproject.toml").write_text('[tool.mlwarden.models]\nexclude = ["broken.pt"]\n')
+    kept = run_mlwarden(tmp_path, "scan", "--hook", "models", "--format", "json")
+    found = [(f["rule_id"], f["path"]) for f in json.loads(kept.stdout)["findings"]]
+    assert found == [("MOD007", "other.pt")] and kept.returncode == 1

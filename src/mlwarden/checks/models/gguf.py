@@ -13,7 +13,6 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
-from mlwarden.checks.models import templates
 from mlwarden.checks.models.base import BoundedReader, Malformed
 
 if TYPE_CHECKING:
@@ -85,6 +84,8 @@ def judge_gguf(an: Analyzer, reader: BoundedReader, label: str | None) -> None:
         key = raw_key.decode("utf-8", "replace")
         vtype = gguf.u32()
         if vtype == STRING and (key == TEMPLATE_KEY or key.startswith(TEMPLATE_KEY + ".")):
+            from mlwarden.checks.models import templates
+
             value = gguf.string(MAX_TEMPLATE)
             if value is None:
                 an.incomplete(label, f"GGUF `{key}` is over {MAX_TEMPLATE // (1024 * 1024)} MB")

@@ -167,7 +167,7 @@ def _reference(an: Analyzer, module: str, name: str, label: str | None, containe
                 "(CVE-2025-8747, CVE-2025-9906); do not load it",
             )
         return
-    verdict = classify(module, name, an.allow)
+    verdict = classify(module, name, an.out.allow)
     if verdict.verdict is not Verdict.SAFE:
         an.out.verdict(
             full,

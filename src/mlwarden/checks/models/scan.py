@@ -20,6 +20,10 @@ NAME = "models"
 BINARY_SNIFF = 8192
 _RULES = {rule.id: rule for rule in RULES}
 _EMPTY = "empty file; not a model"
+NOT_JUDGED = (
+    ": not judged, so not passed (once you trust the file, exclude its path in "
+    "[tool.mlwarden.models])"
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def to_findings(
         )
     # What the analyser could not read the way a loader would is not a pass (fail closed).
     findings.extend(
-        _finding(source, "MOD007", f"{message}: not judged, so not passed", subject=message)
+        _finding(source, "MOD007", f"{message}{NOT_JUDGED}", subject=message)
         for message in report.errors
         if message != _EMPTY
     )
@@ -97,7 +101,7 @@ def to_findings(
 
 
 def _advice(fmt: str) -> str:
-    if "torch" in fmt:
+    if "torch" in fmt.lower():
         return (
             "store weights as safetensors; until then load with torch.load(..., weights_only=True)"
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from mlwarden.checks.models import hfconfig, keras, templates
+from mlwarden.checks.models import hfconfig, keras
 from mlwarden.checks.models.base import BoundedReader
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ def judge_text(an: Analyzer, reader: BoundedReader, label: str | None, depth: in
             _json(an, document, stripped, label, depth)
             return True
     if any(m in data for m in _JINJA) and any(h in data for h in _ESCAPE_HINTS):
+        from mlwarden.checks.models import templates  # jinja2 only when a template shows
+
         source = data.decode("utf-8", "replace")
         return templates.judge_template(an, source, label, "template", strict=False)
     return False
@@ -62,6 +64,8 @@ def _json(
     ):
         keras.judge_config(an, document, raw, label, depth, container="Keras model JSON")
     hfconfig.judge_config(an, document, label)
+    from mlwarden.checks.models import templates
+
     chat = document.get("chat_template")
     if isinstance(chat, str):
         templates.judge_template(an, chat, label, "chat_template", strict=True)

@@ -3,7 +3,8 @@ advisories that used them), safetensors headers, and the limits that stopped an 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mlwarden.checks.models import formats
@@ -40,6 +41,16 @@ class Recorder:
         self.allow = tuple(allow)
         self.strict_name = strict_name
         self.report = FileReport()
+
+    @contextlib.contextmanager
+    def trusting(self, patterns: tuple[str, ...]) -> Iterator[None]:
+        """Extra allow-globals while one container's members are judged."""
+        saved = self.allow
+        self.allow = saved + patterns
+        try:
+            yield
+        finally:
+            self.allow = saved
 
     def safetensors(
         self, reader: BoundedReader, size: int | None, member: str | None, *, strict: bool

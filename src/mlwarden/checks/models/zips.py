@@ -24,7 +24,7 @@ MAX_LINK = 4096
 
 
 def judge_zip(an: Analyzer, f: IO[bytes], label: str | None, depth: int) -> None:
-    from mlwarden.checks.models.analyzer import UNREADABLE, join
+    from mlwarden.checks.models.analyzer import UNREADABLE
 
     try:
         archive = zipfile.ZipFile(f)
@@ -40,6 +40,34 @@ def judge_zip(an: Analyzer, f: IO[bytes], label: str | None, depth: int) -> None
     before = len(an.report.pickle_formats)
     names = {info.filename for info in infos}
     keras_config = _keras_config(an, f, archive, infos, label, depth)
+    with an.out.trusting(_TORCHSCRIPT if _is_torchscript(names) else ()):
+        _members(an, f, archive, infos, keras_config, label, depth)
+    _torch_package(an, names, label)
+    torch = any(n == "data.pkl" or n.endswith("/data.pkl") for n in names)
+    formats = an.report.pickle_formats
+    script = _is_torchscript(names)
+    for i in range(before, len(formats)):
+        if formats[i] == "pickle":
+            formats[i] = (
+                "TorchScript archive"
+                if script
+                else "torch zip checkpoint"
+                if torch
+                else "pickle inside a zip archive"
+            )
+
+
+def _members(
+    an: Analyzer,
+    f: IO[bytes],
+    archive: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    keras_config: zipfile.ZipInfo | None,
+    label: str | None,
+    depth: int,
+) -> None:
+    from mlwarden.checks.models.analyzer import UNREADABLE, join
+
     for info in infos:
         name = info.filename
         mlabel = join(label, name)
@@ -62,12 +90,18 @@ def judge_zip(an: Analyzer, f: IO[bytes], label: str | None, depth: int) -> None
             an.error(mlabel, str(exc))
         except UNREADABLE as exc:
             an.error(mlabel, f"cannot read: {type(exc).__name__}: {exc}")
-    _torch_package(an, names, label)
-    torch = any(n == "data.pkl" or n.endswith("/data.pkl") for n in names)
-    formats = an.report.pickle_formats
-    for i in range(before, len(formats)):
-        if formats[i] == "pickle":
-            formats[i] = "torch zip checkpoint" if torch else "pickle inside a zip archive"
+
+
+# torch.jit.load reads a TorchScript archive's pickles with torch's C++ unpickler, which
+# resolves only these names (TorchScript classes compiled from the archive's code/ and
+# its list builders) and never imports Python: within such an archive they are data.
+_TORCHSCRIPT = ("__torch__.*", "torch.jit._pickle.*")
+
+
+def _is_torchscript(names: set[str]) -> bool:
+    return any(n == "constants.pkl" or n.endswith("/constants.pkl") for n in names) and any(
+        "/code/__torch__/" in n or n.startswith("code/__torch__/") for n in names
+    )
 
 
 def _keras_config(
