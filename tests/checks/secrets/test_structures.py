@@ -117,3 +117,33 @@ def test_random_tokens_of_every_prefixed_format_are_found_under_a_neutral_name()
         for kind, rule in PREFIXED.items():
             token = fakes.token(kind)
             assert rules(f'VALUE = "{token}"\n') == [(rule, 1)], (kind, token)
+
+
+def test_kubernetes_block_scalar_judged_by_what_it_encodes() -> None:
+    auth = b64("ci:" + F.token("password"))
+    config = b64(json.dumps({"auths": {"https://registry.corp.internal/v1/": {"auth": auth}}}))
+    docker = f"kind: Secret\ndata:\n  .dockercfg: |\n    {config[:40]}\n    {config[40:]}\n"
+    assert rules(docker) == [("SEC058", 4)]
+    public = b64(json.dumps({"auths": {"https://registry.corp.internal/v1/": {}}}))
+    assert rules(f"kind: Secret\ndata:\n  .dockercfg: >\n    {public}\n") == []
+
+
+def test_command_line_basic_auth_forms() -> None:
+    password = F.token("password")
+    token = F.chars(24)
+    assert rules(f"curl -k -X POST https://h/api \\\n  -u ci:{password}\n") == [("SEC059", 2)]
+    assert rules(f"curl --user 'ci:{password}' https://h\n") == [("SEC059", 1)]
+    assert rules(f"curl --user ci:'{password}' https://h\n") == [("SEC059", 1)]
+    assert rules(f"curl --user ci@corp.io:{password} https://h\n") == [("SEC059", 1)]
+    assert rules(f'curl -u "{token}:" https://h\n') == [("SEC059", 1)]  # the user is the key
+    assert rules(f"wget --user=ci --password='{password}' https://h\n") == [("SEC059", 1)]
+    assert rules(f"http -a ci:{password} GET https://h\n") == [("SEC059", 1)]
+    assert rules(f'curl -H "Authorization: Api-Token {token}" https://h\n') == [("SEC059", 1)]
+    for quiet in (
+        'curl -u "$REGISTRY_USER:$REGISTRY_PASSWORD" https://h',
+        "curl -u user:password https://h",
+        "curl -u <user>:<password> https://h",
+        'curl -u "sk_live_abc:" https://h',  # a provider prefix its own rule refused
+        'curl -H "Authorization: Bearer $(cat /run/secrets/token)" https://h',
+    ):
+        assert rules(quiet + "\n") == [], quiet

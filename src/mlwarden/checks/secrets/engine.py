@@ -20,11 +20,14 @@ from mlwarden.checks.secrets import generic as assignments
 from mlwarden.checks.secrets import manifests
 from mlwarden.checks.secrets.detectors.common import TOKEN_CHARS
 from mlwarden.checks.secrets.values import (
+    identifier_like,
     plausible_literal,
     plausible_password,
     plausible_token,
     plausible_url_password,
+    printable_base64,
     shannon_entropy,
+    wordy,
 )
 
 _INDEX_LINE = re.compile(D.INDEX_LINE_PATTERN)
@@ -106,7 +109,12 @@ def _plausible(detector: D.Detector, secret: str) -> bool:
     if detector.kind == "password":
         return plausible_password(secret)
     if detector.kind == "header":
-        return plausible_literal(secret, quoted=True, password=False)
+        # The header's name already says credential: judged like a password, so a short
+        # `Token: 3fea6af1349166ea` counts; a placeholder, a word or `$VAR` does not.
+        text = printable_base64(secret)  # `Basic <base64 of user:password>`
+        if text is not None:
+            return plausible_literal(secret, quoted=True, password=True)
+        return plausible_password(secret) and not wordy(secret) and not identifier_like(secret)
     if not plausible_token(secret):
         return False
     return detector.verify is None or detector.verify(secret)
@@ -153,7 +161,8 @@ def scan_text(
             if not any(word in lowered for word in detector.keywords):
                 continue
         for m in regex.finditer(text):
-            start, end, secret = m.start("secret"), m.end("secret"), m["secret"]
+            group = "secret" if m["secret"] or "user" not in regex.groupindex else "user"
+            start, end, secret = m.start(group), m.end(group), m[group]  # `-u token:`
             if detector.boundary and not standalone(text, detector, start):
                 continue
             if not _plausible(detector, secret):

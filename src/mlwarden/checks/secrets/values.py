@@ -112,7 +112,7 @@ def plausible_literal(value: str, *, quoted: bool, password: bool, decoded: bool
         return False
     text = None if decoded else printable_base64(value)
     if text is not None:
-        return _plausible_decoded(text, password)
+        return plausible_decoded(text, password=password)
     if not quoted and _IDENTIFIER.fullmatch(value):
         return False  # an expression (`args.token`, `settings.KEY`), not a literal
     if identifier_like(value) or _WORDS_ONLY.fullmatch(value) or wordy(value):
@@ -148,7 +148,9 @@ def printable_base64(value: str) -> str | None:
     return None
 
 
-def _plausible_decoded(text: str, password: bool) -> bool:
+def plausible_decoded(text: str, *, password: bool) -> bool:
+    """Judge what a base64 value encodes: JSON by its content, `user:password` by the
+    password, anything else as a literal."""
     stripped = text.strip()
     if stripped[:1] in ("{", "["):
         return json_holds_secret(stripped)  # a page cursor or settings blob, unless it holds one

@@ -40,7 +40,7 @@ INDEX_LINE_PATTERN = (
 _MORE_PREFIXES = (
     "sk-proj-", "sk-svcacct-", "sk-admin-", "sk-ant-", "hf_", "r8_", "AIza", "dapi", "xox",
     "ATBB", "ATATT3", "ATCTT3", "AKIA", "ASIA", "ABSK", "pypi-", "ghp_", "gho_", "ghu_",
-    "ghs_", "ghr_",
+    "ghs_", "ghr_", "sk_live_", "rk_live_", "sk_test_", "rk_test_",
 )  # fmt: skip
 
 

@@ -55,7 +55,7 @@ OPS: tuple[Detector, ...] = (
     ),
     Detector(
         "SEC033",
-        r"(?P<secret>https://hooks\.slack\.com/(?:"
+        r"(?P<secret>https?://hooks\.slack\.com/(?:"
         r"services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{23,25}"
         r"|workflows/T[A-Z0-9]{6,12}/A[A-Z0-9]{6,12}/\d{10,20}/[A-Za-z0-9]{23,25}"
         r"|triggers/T[A-Z0-9]{6,12}/\d{10,20}/[0-9a-f]{32}))(?![A-Za-z0-9])",
