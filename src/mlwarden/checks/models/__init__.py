@@ -1,11 +1,15 @@
-"""mlwarden-models: catch poisoned model artifacts without loading them.
+"""mlwarden-models: judge every model artifact that can run code when loaded, without
+loading it.
 
-Files are recognised by content, never by name: raw pickles (protocols 0-5, several
-in a row), torch zip checkpoints, legacy torch files, joblib (plain or zlib/gzip/bz2/
-xz/lzma compressed), .npy/.npz with object arrays, compressed pickles, .keras archives
-and safetensors. The opcode analyser (`pickle_analysis`) is built on the standard
-library's `pickletools` and executes nothing; see its docstring for why no scanner
-library is used. Big binaries that belong in Git LFS or DVC are a policy check.
+Files are recognised by content, never by name (`analyzer`): pickle streams of every
+protocol, back to back, with or without a header (`streams`, `pickle_analysis`); torch
+zips read as torch reads them (`zipread`, `zips`), legacy torch streams and tars; joblib,
+gzip/bz2/xz/lzma/zlib/lz4; tar, tar.gz and 7z archives (`archives`); .npy/.npz; Keras v3
+and HDF5 (`keras`, `h5`); GGUF and chat templates (`gguf`, `templates`, `text`); ONNX and
+TensorFlow graphs (`protowire`, `onnx`, `protobuf_models`); Hugging Face configs
+(`hfconfig`); safetensors. Globals get allow-list verdicts (`allowlist`), explained by
+the published gadgets (`gadgets`). What cannot be read the way its loader reads it is
+reported (MOD007), never passed.
 """
 
 from __future__ import annotations

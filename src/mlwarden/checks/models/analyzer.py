@@ -22,15 +22,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from mlwarden.checks.models import archives, formats, h5, protobuf_models, text, zips
-from mlwarden.checks.models.base import (
-    BoundedReader,
-    CapExceeded,
-    Caps,
-    Malformed,
-    ZlibReader,
-    spill,
-)
+from mlwarden.checks.models.base import BoundedReader, CapExceeded, Caps, Malformed
 from mlwarden.checks.models.gguf import judge_gguf
+from mlwarden.checks.models.rawio import ZlibReader, spill
 from mlwarden.checks.models.streams import PickleReader
 from mlwarden.checks.models.verdicts import FileReport, Recorder, where
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import lzma
 import os
-import tempfile
 import zlib
 from dataclasses import dataclass
 from typing import IO, Protocol
@@ -190,85 +189,3 @@ class BoundedReader:
             if not chunk:
                 raise Malformed("truncated: data announced but missing")
             n -= len(chunk)
-
-
-class ZlibReader(io.RawIOBase):
-    """A streaming zlib decompressor (joblib's `compress='zlib'`): the stdlib has none."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._raw = raw
-        self._z = zlib.decompressobj()
-        self._buf = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while not self._buf:
-            if self._z.eof:
-                return 0
-            # Feed back what a bounded decompress() left over before reading more.
-            data = self._z.unconsumed_tail or self._raw.read(64 * 1024)
-            if not data:
-                raise Malformed("truncated zlib stream")
-            try:
-                self._buf = self._z.decompress(data, 1024 * 1024)
-            except zlib.error as exc:
-                raise Malformed(f"corrupt zlib stream: {exc}") from None
-        n = min(len(buffer), len(self._buf))
-        buffer[:n] = self._buf[:n]
-        self._buf = self._buf[n:]
-        return n
-
-
-class Window(io.RawIOBase):
-    """A seekable read-only view of `length` bytes of `f` from `start`: a stored zip
-    member, judged in place without copying it (tensor data is never read)."""
-
-    def __init__(self, f: IO[bytes], start: int, length: int) -> None:
-        self._f = f
-        self._start = start
-        self._length = length
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._length}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        n = min(len(buffer), self._length - self._pos)
-        if n <= 0:
-            return 0
-        self._f.seek(self._start + self._pos)
-        data = self._f.read(n)
-        buffer[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
-
-
-def spill(reader: BoundedReader, limit: int) -> IO[bytes]:
-    """The rest of a stream as a seekable file (memory up to 64 MB, then a temporary
-    file), for readers that need to seek: zipfile, py7zr, h5py. `limit` bounds it."""
-    out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
-    total = 0
-    while True:
-        chunk = reader.read(SKIP_CHUNK)
-        if not chunk:
-            break
-        total += len(chunk)
-        if total > limit:
-            out.close()
-            raise CapExceeded(f"more than {limit // (1024 * 1024)} MB to unpack")
-        out.write(chunk)
-    out.seek(0)
-    return out

@@ -16,7 +16,8 @@ import struct
 from typing import TYPE_CHECKING
 
 from mlwarden.checks.models.base import BoundedReader
-from mlwarden.checks.models.pickle_analysis import PickleResult, analyse_pickle
+from mlwarden.checks.models.pickle_analysis import analyse_pickle
+from mlwarden.checks.models.pickle_calls import PickleResult
 from mlwarden.checks.models.values import Global
 
 if TYPE_CHECKING:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from mlwarden.checks.models import formats
 from mlwarden.checks.models.base import BoundedReader, Malformed
-from mlwarden.checks.models.pickle_analysis import PickleResult, analyse_pickle
+from mlwarden.checks.models.pickle_analysis import analyse_pickle
+from mlwarden.checks.models.pickle_calls import PickleResult
 
 if TYPE_CHECKING:
     from mlwarden.checks.models.analyzer import Analyzer

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from mlwarden.checks.models import formats
 from mlwarden.checks.models.allowlist import Verdict, classify
 from mlwarden.checks.models.base import BoundedReader, Observation
-from mlwarden.checks.models.pickle_analysis import CONTENT_JUDGED, PickleResult
+from mlwarden.checks.models.pickle_calls import CONTENT_JUDGED, PickleResult
 from mlwarden.core.findings import Severity
 
 

@@ -20,7 +20,8 @@ import zipfile
 import zlib
 from typing import IO, cast
 
-from mlwarden.checks.models.base import Malformed, Window
+from mlwarden.checks.models.base import Malformed
+from mlwarden.checks.models.rawio import Window
 
 LOCAL_HEADER = 30
 

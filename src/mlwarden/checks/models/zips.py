@@ -13,7 +13,8 @@ import zipfile
 from typing import IO, TYPE_CHECKING
 
 from mlwarden.checks.models import keras, paths, zipread
-from mlwarden.checks.models.base import CapExceeded, Malformed, Window
+from mlwarden.checks.models.base import CapExceeded, Malformed
+from mlwarden.checks.models.rawio import Window
 from mlwarden.checks.models.verdicts import where
 
 if TYPE_CHECKING:
