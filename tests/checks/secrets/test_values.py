@@ -113,10 +113,20 @@ def test_issue_16_false_positive_classes(cls: str, quiet: str, loud: str) -> Non
     assert rules(loud + "\n") == [("SEC032", 1)]
 
 
-def test_page_and_form_tokens_are_not_credentials() -> None:
+def test_page_form_and_public_tokens_are_not_credentials() -> None:
     assert rules(f'next_page_token = "{F.chars(40)}"\n') == []
+    # Public by design, whatever the name: PostHog project keys, Stripe publishable keys.
+    assert rules(f'_DEFAULT_POSTHOG_KEY = "phc_{F.chars(43)}"\n') == []
+    assert rules(f'STRIPE_KEY = "pk_live_{F.chars(24)}"\n') == []
     assert rules(f'<input name="authenticity_token" value="{F.chars(60)}" />\n') == []
     assert rules(f'NEXT_PUBLIC_API_KEY = "{F.chars(32)}"\n') == []
+
+
+def test_a_jwt_cut_before_its_signature_is_judged_by_what_it_encodes() -> None:
+    header = F.jwt({"sub": "1234567890", "name": "John Doe"}).split(".")[0]
+    assert rules(f'text = "token={header}."\n') == []
+    secret_claims = b64(json.dumps({"client_secret": F.chars(32)})).rstrip("=")
+    assert rules(f'text = "token={header}.{secret_claims}"\n') == [("SEC032", 1)]
 
 
 def test_netrc_password_on_one_line_or_several() -> None:

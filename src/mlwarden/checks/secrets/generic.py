@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from mlwarden.checks.secrets.anchors import anchored
-from mlwarden.checks.secrets.detectors import provider_prefixed
+from mlwarden.checks.secrets.detectors import provider_prefixed, public_by_design
 from mlwarden.checks.secrets.names import is_secret_name
 from mlwarden.checks.secrets.values import plausible_literal, plausible_token
 
@@ -152,8 +152,8 @@ def judge(text: str, name: str, value: str, at: int, *, quoted: bool) -> str | N
     rule_id, decided = anchored(name, value)
     if decided:
         return rule_id if rule_id is not None and plausible_token(value) else None
-    if provider_prefixed(value):
-        return None  # its provider's rule judged it (wrong length, bad checksum)
+    if provider_prefixed(value) or public_by_design(value):
+        return None  # its provider's rule judged it (wrong length, bad checksum); or public
     if not plausible_literal(value, quoted=quoted, password=kind == "password"):
         return None
     if _example_comment(text, at):

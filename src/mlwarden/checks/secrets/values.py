@@ -29,6 +29,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\.[A-Za-z_]\w*)*|[A-Za-z_]\w*(?
 # Unquoted values that are syntax, not literals: `# comment`, `--flag`, `!Ref`, `&anchor`,
 # `*alias`, `~/path`.
 _NOT_A_LITERAL = re.compile(r"#|-{1,2}[A-Za-z][\w-]*$|![A-Za-z!]|[&*][\w-]+$|~/")
+_OPERATORS = re.compile(r"\*\*|[*+/%]|(?<=\w)-(?=\w)")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 # Env-var names, snake_case identifiers, hyphenated words: names, not secrets.
 _WORDS_ONLY = re.compile(
@@ -110,11 +111,12 @@ def plausible_literal(value: str, *, quoted: bool, password: bool, decoded: bool
         return False
     if "://" in value or value.lower().endswith(_PATH_SUFFIXES):
         return False
-    text = None if decoded else printable_base64(value)
-    if text is not None:
-        return plausible_decoded(text, password=password)
-    if not quoted and _IDENTIFIER.fullmatch(value):
-        return False  # an expression (`args.token`, `settings.KEY`), not a literal
+    if not decoded:
+        texts = _decoded_segments(value)
+        if texts is not None:
+            return any(plausible_decoded(text, password=password) for text in texts)
+    if not quoted and (_IDENTIFIER.fullmatch(value) or _expression(value)):
+        return False  # an expression (`args.token`, `a_tokens**b_penalty`), not a literal
     if identifier_like(value) or _WORDS_ONLY.fullmatch(value) or wordy(value):
         return False  # `vendor.traceName`, `OPENAI_API_KEY`, `org/model-7b`, `scope:x@host`
     entropy = shannon_entropy(value)
@@ -128,6 +130,23 @@ def plausible_literal(value: str, *, quoted: bool, password: bool, decoded: bool
     if not digits_or_symbols:
         return len(value) >= 20 and entropy >= 3.8
     return (entropy >= 3.0 and classes >= 2) or (len(value) >= 24 and entropy >= 3.5)
+
+
+def _expression(value: str) -> bool:
+    """Names joined by operators (`normalized_tokens**token_penalty`, `base_key+suffix`)."""
+    parts = _OPERATORS.split(value)
+    return len(parts) >= 2 and all(_IDENTIFIER.fullmatch(p) for p in parts if p)
+
+
+def _decoded_segments(value: str) -> list[str] | None:
+    """What a base64 value encodes, or each dot-separated part of one (a JWT's header and
+    claims cut off before the signature: `eyJhbGciOi….`); None if any part is not base64
+    of text."""
+    parts = [part for part in value.split(".") if part]
+    texts = [printable_base64(part) for part in parts]
+    if not parts or any(text is None for text in texts):
+        return None
+    return [text for text in texts if text is not None]
 
 
 def printable_base64(value: str) -> str | None:

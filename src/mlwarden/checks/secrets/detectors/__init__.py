@@ -64,8 +64,24 @@ def provider_prefixed(value: str) -> bool:
     return _prefixes().match(value) is not None or _JWT.fullmatch(value) is not None
 
 
+# Keys that are public by design: PostHog project keys, Stripe publishable keys, Langfuse
+# and Supabase public keys. Never a secret, whatever name holds them.
+_PUBLIC = re.compile(r"phc_|pk_live_|pk_test_|pk-lf-|sb_publishable_")
+
+
+def public_by_design(value: str) -> bool:
+    return _PUBLIC.match(value) is not None
+
+
 # A JWT's shape: SEC057 decides whether it is a live token or a sample.
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.ey[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 
-__all__ = ["DETECTORS", "INDEX_LINE_PATTERN", "URL_PATTERN", "Detector", "provider_prefixed"]
+__all__ = [
+    "DETECTORS",
+    "INDEX_LINE_PATTERN",
+    "URL_PATTERN",
+    "Detector",
+    "provider_prefixed",
+    "public_by_design",
+]
