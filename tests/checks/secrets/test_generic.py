@@ -36,6 +36,10 @@ QUIET = [
     f'    "integrity": "sha512-{F.chars(86)}=="',
     # Code, not a literal (a real line of an LLM app: names joined by an operator).
     "token_penalty = normalized_tokens**token_exponent_penalty",
+    # Test vectors in a tuple, not a call; a fake; a metadata key's name (real library lines).
+    '    ("password", "78578E5A5D63CB06", 16, 1000, "DC19847E05C64D2FAF10EBFB4A3D2A20"),',
+    "    token = b'#0123FakeToken4567/8/9'",
+    'MODEL_IMMEDIATE_RESPONSE_KEY = "io.modelcontextprotocol/model-immediate-response"',
 ]
 
 LOUD = [

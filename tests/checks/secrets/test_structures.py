@@ -4,6 +4,8 @@ Secret manifests."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 
 from mlwarden.checks.secrets import verify
@@ -45,6 +47,11 @@ def test_jwt_structure_and_what_authenticates_nobody() -> None:
     header = base64.urlsafe_b64encode(b'{"typ":"JWT"}').decode().rstrip("=")
     assert not verify.jwt(header + "." + F.jwt().split(".", 1)[1])  # no `alg`
     # The jwt.io sample's claims are placeholders (`"sub": "1234567890"`).
+    # A README's sample, signed with the key `secret`: verifiable offline, a sample.
+    header, claims, _ = F.jwt({"some": "payload"}).split(".")
+    signature = hmac.new(b"secret", f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    readme = f"{header}.{claims}." + base64.urlsafe_b64encode(signature).decode().rstrip("=")
+    assert not verify.jwt(readme)
     sample = F.jwt({"sub": "1234567890", "name": "John Doe", "iat": 1516239022})
     assert rules(f'token = "{sample}"\n') == []
     assert rules(f'token = "{F.jwt()}"\n') == [("SEC057", 1)]

@@ -47,7 +47,8 @@ _XML_PAIR = (
     r"""value\s*=\s*(?P<q2>["'])(?P<secret>[^"'<>\s]{1,300})(?P=q2)"""
 )
 _CALL_PAIR = (
-    r"""\(\s*(?P<q1>["'])(?P<name>[\w.\-]{1,80})(?P=q1)\s*,\s*[rbufRBUF]{0,2}"""
+    # A call (`name(` or `x[…](`), not a tuple: `("password", "<salt>")` is test data.
+    r"""(?<=[\w\]])\(\s*(?P<q1>["'])(?P<name>[\w.\-]{1,80})(?P=q1)\s*,\s*[rbufRBUF]{0,2}"""
     r"""(?P<q2>["'])(?P<secret>[^"'\s\\]{1,300})(?P=q2)"""
 )
 # What may follow an unquoted value: end of line, a comment, more CLI flags, a shell
@@ -128,12 +129,8 @@ def _assignment_rule(text: str, m: re.Match[str]) -> str | None:
     if "==" in sep:
         return None  # a comparison, not an assignment
     name = name_before(text, m.start("core"), m.end("tail"))
-    if not sep.strip():
-        begin = text.rfind("\n", 0, m.start()) + 1
-        before = text[begin : m.start()]
-        netrc = "login" in before or "machine" in before
-        if not (name.startswith("-") or netrc):
-            return None  # `--password VALUE` and netrc take a space; prose does not count
+    if not sep.strip() and not name.startswith("-"):
+        return None  # `--password VALUE` takes a space, prose does not count (.netrc: SEC060)
     quoted = m["quote"] is not None
     if (
         not quoted

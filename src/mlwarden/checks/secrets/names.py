@@ -57,7 +57,8 @@ _KEY_NOT_SECRET = words(
     cache sort primary foreign dict hash lookup partition group row column index state map
     metric layer param config feature label sample data batch random rng seed prng public
     pub dataset split model output input result attr field json s3 object bucket file id
-    kv query value item dedup routing shard idempotency
+    kv query value item dedup routing shard idempotency metadata response request task
+    event message
     """
 )
 _PASSWORD = frozenset({"password", "passwd", "pwd", "passphrase", "pass"})

@@ -21,7 +21,7 @@ from itertools import pairwise
 # Searched in the lower-cased value: a case-sensitive search is ~4x faster.
 _WORDS = re.compile(
     r"x{4,}|\*{3,}|\.{3,}|…|#{4,}|example|placeholder|your[_-]|[_-]here\b|changeme|"
-    r"change[_-]me|replace[_-]?me|redacted|dummy|passw(?:or)?d"
+    r"change[_-]me|replace[_-]?me|redacted|dummy|fake|passw(?:or)?d"
 )
 # Where a run can be: six or more characters of one class (C speed; the successor test
 # then runs in Python on these few segments only).
@@ -42,7 +42,7 @@ PLACEHOLDER_DOC = (
     "digits six long or more (`abcdef`, `ABCDEF`, `123456`, `987654`), a value made of one "
     "short block repeated (`aB3daB3daB3d…`, `xxxx…`, `0000…`), documentation words "
     "(`EXAMPLE`, `placeholder`, `your_…`, `…_here`, `changeme`, `replace_me`, `redacted`, "
-    "`dummy`), masking (`****`, `...`, `…`, `####`), and templates filled in elsewhere "
+    "`dummy`, `fake`), masking (`****`, `...`, `…`, `####`), and templates filled in elsewhere "
     "(`<your-key>`, `${API_TOKEN}`, `{{ secrets.X }}`, `%(token)s`, `$TOKEN`)."
 )
 

@@ -254,8 +254,10 @@ PIPELINE: tuple[P, ...] = (
         "json-web-token",
         "JSON Web Token",
         "signed JWTs (`eyJ….eyJ….<signature>`): header and claims are decoded and must be JSON "
-        "with an `alg`; unsigned (`alg: none`) tokens, Supabase public `anon` keys and tokens "
-        "whose claims are placeholders (`sub: 1234567890`) are not reported",
+        "with an `alg`; unsigned (`alg: none`) tokens, Supabase public `anon` keys, samples "
+        "signed with a documentation key (`secret`, jwt.io's `your-256-bit-secret`, checked "
+        "offline) and tokens whose claims are placeholders (`sub: 1234567890`) are not "
+        "reported",
         "ACCESS_TOKEN",
         "https://datatracker.ietf.org/doc/html/rfc7519",
         confidence=_MEDIUM,

@@ -255,7 +255,9 @@ def wordy(value: str, *, odd_piece: bool = True) -> bool:
     # Words around one short odd piece (`io.example/model-response`, `v1.models:x9@host`);
     # a long random piece among words is a secret with a label around it.
     odd = [p for p in parts if p not in real]
-    return odd_piece and len(parts) >= 3 and len(odd) <= 1 and all(len(p) <= 10 for p in odd)
+    # The odd piece: short, or one long lower-case compound (`modelcontextprotocol`).
+    fits = all(len(p) <= 10 or (p.isalpha() and p.islower() and len(p) <= 30) for p in odd)
+    return odd_piece and len(parts) >= 3 and len(odd) <= 1 and fits
 
 
 def plausible_url_password(user: str, password: str, host: str) -> bool:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import re
 import zlib
@@ -117,7 +119,8 @@ def pypi_macaroon(token: str) -> bool:
 def jwt(token: str) -> bool:
     """A JSON Web Token (RFC 7519): base64url JSON header with `alg`, JSON claims, and a
     signature. Unsigned (`alg: none`) tokens and Supabase's public `anon` keys authenticate
-    nobody, and tokens whose claims are placeholders are samples: not reported."""
+    nobody; tokens signed with a documentation key (`secret`, jwt.io's
+    `your-256-bit-secret`) or whose claims are placeholders are samples: not reported."""
     parts = token.split(".")
     if len(parts) != 3 or len(parts[2]) < 16:
         return False
@@ -127,8 +130,28 @@ def jwt(token: str) -> bool:
         return False
     if header["alg"].lower() == "none" or claims.get("role") == "anon":
         return False
+    if _signed_with_a_demo_key(parts, header["alg"]):
+        return False
     # A sample token (jwt.io's `"sub": "1234567890"`) has placeholder claims.
     return not any(isinstance(v, str) and is_placeholder_shape(v) for v in claims.values())
+
+
+# Keys documentation signs its sample tokens with (jwt.io's defaults, README examples).
+_DEMO_KEYS = (b"secret", b"your-256-bit-secret", b"your-384-bit-secret", b"your-512-bit-secret",
+              b"key", b"password", b"changeme", b"test", b"")  # fmt: skip
+_HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def _signed_with_a_demo_key(parts: list[str], alg: str) -> bool:
+    """An HMAC-signed JWT whose signature verifies with a documentation key is a sample."""
+    digest = _HMAC.get(alg.upper())
+    signature = b64decode(parts[2], urlsafe=True)
+    if digest is None or signature is None:
+        return False
+    signed = f"{parts[0]}.{parts[1]}".encode()
+    return any(
+        hmac.compare_digest(hmac.new(key, signed, digest).digest(), signature) for key in _DEMO_KEYS
+    )
 
 
 def discord_bot(token: str) -> bool:
