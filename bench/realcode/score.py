@@ -191,6 +191,7 @@ def score(
     tp_lines: dict[str, set] = defaultdict(set)
     present_fp: list[dict] = []
     unlabelled: list[dict] = []
+    verdicts: dict[str, dict[tuple, list[str]]] = defaultdict(lambda: defaultdict(list))
     ordered = sorted(findings, key=lambda r: (r["repo"], r["tool"], r["path"], r["line"]))
     strong = [index.match(f) for f in ordered]
     labels_of = [
@@ -210,6 +211,8 @@ def score(
         else:
             s["FP"] += 1
             present_fp.append({**label.row, "line": f["line"]})
+        if label is not None:
+            verdicts[group][(f["repo"], f["path"], f["line"])].append(label.row["verdict"])
     all_tp = {
         (x.row["repo"], x.row["path"], int(x.row["line"]))
         for x in labels
@@ -246,8 +249,51 @@ def score(
         "present_fp": present_fp,
         "absent_fp": absent_fp,
         "unlabelled": unlabelled,
+        "pairs": compare_pairs(verdicts),
         "loc": sum(loc.get(r, 0) for r in {f["repo"] for f in findings}),
     }
+
+
+# Each mlwarden hook beside the peer a team would run instead of it.
+PAIRS = (
+    ("mlwarden/semgrep", "semgrep"),
+    ("mlwarden/bandit", "bandit"),
+    ("mlwarden/secrets", "detect-secrets"),
+)
+
+
+def _tally(verdicts: dict[tuple, list[str]], lines: set[tuple]) -> tuple[int, int]:
+    """(TP lines, FP lines): a line is FP for a tool when any of its findings there is."""
+    fp = sum(1 for line in lines if "FP" in verdicts.get(line, ()))
+    return len(lines) - fp, fp
+
+
+def compare_pairs(verdicts: dict[str, dict[tuple, list[str]]]) -> list[dict]:
+    """Each hook and its peer, line by line, on the lines both flag and on the lines only
+    one flags: "at least as precise as the peer on the same lines" is read on the shared
+    ones. Lines, not findings, because ownership moves a second finding of one line to
+    another hook (SG024 to bandit's B615), which would skew a count of findings."""
+    rows = []
+    for hook, peer in PAIRS:
+        ours, theirs = verdicts.get(hook, {}), verdicts.get(peer, {})
+        shared = set(ours) & set(theirs)
+        rows.append(
+            {
+                "hook": hook,
+                "peer": peer,
+                "shared_lines": len(shared),
+                "hook_shared": _tally(ours, shared),
+                "peer_shared": _tally(theirs, shared),
+                "hook_only": _tally(ours, set(ours) - shared),
+                "peer_only": _tally(theirs, set(theirs) - shared),
+            }
+        )
+    return rows
+
+
+def _cell(tp_fp: tuple[int, int]) -> str:
+    tp, fp = tp_fp
+    return f"{tp}/{fp} ({pct(tp, tp + fp)})"
 
 
 def fp_key(row: dict) -> str:
@@ -285,6 +331,18 @@ def print_report(result: dict, out, show: int, previous_absent: set[str]) -> lis
         f"| {len(ours)} | {pct(len(ours), len(result['all_tp']))} |",
         file=out,
     )
+    print(
+        "\n| hook | peer | lines both flag | hook TP/FP lines there | peer TP/FP lines there "
+        "| hook-only TP/FP lines | peer-only TP/FP lines |\n|---|---|---:|---:|---:|---:|---:|",
+        file=out,
+    )
+    for row in result["pairs"]:
+        print(
+            f"| {row['hook']} | {row['peer']} | {row['shared_lines']} "
+            f"| {_cell(row['hook_shared'])} | {_cell(row['peer_shared'])} "
+            f"| {_cell(row['hook_only'])} | {_cell(row['peer_only'])} |",
+            file=out,
+        )
     print(f"\nAll labelled TP lines (any tool): {len(result['all_tp'])}", file=out)
     print(f"\nLines of code in the scored repositories: {loc}", file=out)
     for group in SECRET_GROUPS:
@@ -376,6 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "tp_lines": {g: len(v) for g, v in result["tp_lines"].items()},
                     "all_tp_lines": len(result["all_tp"]),
                     "lost": result["lost"],
+                    "pairs": result["pairs"],
                 },
                 indent=1,
                 default=dict,

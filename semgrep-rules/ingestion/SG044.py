@@ -1,3 +1,4 @@
+import shutil
 import hashlib
 import urllib.request
 from urllib.request import urlretrieve
@@ -36,3 +37,9 @@ def fetch_corpus():
     urlretrieve("https://example.com/corpora/tiny_shakespeare.txt", "input.txt")
     # ruleid: SG044
     urlretrieve("https://example.com/models/classifier.onnx", "classifier.onnx")
+
+
+def fetch_bundle(url, target):
+    # ok: SG044
+    urlretrieve(url, target)
+    shutil.unpack_archive(target, "assets")

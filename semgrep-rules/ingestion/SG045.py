@@ -1,3 +1,4 @@
+import zipfile
 import torch
 from torchvision.datasets.utils import download_url
 
@@ -21,3 +22,17 @@ torch.hub.download_url_to_file("https://example.com/datasets/coco2017val.zip", "
 torch.hub.download_url_to_file(f"https://example.com/fonts/{name}.ttf", font_file)
 # ruleid: SG045
 torch.hub.download_url_to_file(f"https://example.com/weights/{name}.pt", weights_file)
+
+
+def fetch_dataset(url, root):
+    archive = root / "data.bin"
+    # ok: SG045
+    torch.hub.download_url_to_file(url, archive)
+    if zipfile.is_zipfile(archive):
+        zipfile.ZipFile(archive).extractall(root)
+
+
+def fetch_weights(url, target):
+    # ruleid: SG045
+    torch.hub.download_url_to_file(url, target)
+    return torch.load(target, weights_only=True)

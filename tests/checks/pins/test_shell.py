@@ -195,3 +195,19 @@ def test_each_package_of_a_multi_line_run_lands_on_its_own_line(
     result = scan(tmp_path, monkeypatch, {"Dockerfile": text})
     assert hits(result) == [("PIN015", "Dockerfile", 4)]
     assert "`torch` is not pinned" in result.findings[0].message
+
+
+def test_joined_short_flags_and_shell_comments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "on: push\njobs:\n  t:\n    steps:\n"
+        "      - run: pip install -qr requirements.txt  # install the pinned set\n"  # 5
+        "      - run: pip install -Uq fastkaggle  # the helper\n"  # 6
+    )
+    result = scan(tmp_path, monkeypatch, {WF: text, "requirements.txt": "numpy==1.26.4\n"})
+    assert [h for h in hits(result) if h[1] == WF] == [("PIN015", WF, 6)]
+    assert (
+        "`fastkaggle` is not pinned"
+        in next(f for f in result.findings if f.location.path == WF).message
+    )

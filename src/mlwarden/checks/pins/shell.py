@@ -149,8 +149,12 @@ def pip_commands(lines: Lines) -> Iterator[tuple[list[str], Lines]]:
                 yield args, physical
 
 
+# A shell comment: `%pip install -qr requirements.txt  # install` installs no `install`.
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+
+
 def _pip_args(text: str) -> Iterator[list[str]]:
-    for segment in _SEPARATORS.split(text):
+    for segment in _SEPARATORS.split(_COMMENT.sub("", text)):
         words = split_tokens(segment)
         # skip `sudo`, env assignments, `RUN --mount=...` flags before the command
         while words and (words[0] in ("sudo", "exec", "time") or "=" in words[0]):
@@ -179,6 +183,8 @@ def check_pip_args(specs: SpecChecker, path: str, lines: Lines, args: list[str])
         if tok.startswith("-"):
             if "=" not in tok and (tok in _VALUE or tok in ("-r", "-c", "-i", "-f")):
                 skip_next = True
+            elif re.fullmatch(r"-[a-zA-Z]+[rcif]", tok):
+                skip_next = True  # `-qr requirements.txt`, `-Ur file`: flags joined
             if tok in ("-e", "--editable"):
                 skip_next, editable = False, True
             continue
