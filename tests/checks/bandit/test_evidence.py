@@ -92,7 +92,7 @@ CASES: dict[str, tuple[str, list[int]]] = {
         "class Store:\n"
         "    def get(self, conn, v):\n"
         '        q = f"SELECT version FROM {self._table()} WHERE version = :version"\n'
-        '        r = f"SELECT * FROM runs WHERE name = \'{v}\'"\n'
+        "        r = f\"SELECT * FROM runs WHERE name = '{v}'\"\n"
         '        s = f"DELETE FROM {v} WHERE id = :id"\n'
         "        return conn.execute(q, {'version': v})\n",
         [4, 5],
