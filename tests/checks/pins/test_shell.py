@@ -211,3 +211,15 @@ def test_joined_short_flags_and_shell_comments(
         "`fastkaggle` is not pinned"
         in next(f for f in result.findings if f.location.path == WF).message
     )
+
+
+def test_a_pipe_to_shell_split_over_lines_lands_on_the_download(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        f"FROM python@{DIGEST}\n"
+        "RUN apt-get update && \\\n"
+        "    curl -fsSL https://example.com/install.sh \\\n"
+        "    | bash\n"
+    )
+    assert hits(scan(tmp_path, monkeypatch, {"Dockerfile": text})) == [("PIN016", "Dockerfile", 3)]

@@ -173,7 +173,10 @@ def _check_run(
         args = " ".join(re.findall(r'"((?:[^"\\]|\\.)*)"', args))
         physical = [(line, args)]
     if pipes_to_shell(args):
-        where = next((n for n, t in physical if pipes_to_shell(t)), line)
+        # The line with the whole pipe, else the one that downloads (`curl … \` then `| sh`).
+        where = next((n for n, t in physical if pipes_to_shell(t)), 0) or next(
+            (n for n, t in physical if re.search(r"\b(?:curl|wget)\b", t)), line
+        )
         specs.sink.add(
             "PIN016",
             path,
