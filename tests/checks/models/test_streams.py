@@ -174,14 +174,25 @@ def test_torch_load_from_bytes_is_as_safe_as_what_it_loads(tmp_path: Path) -> No
     good = call("torch.storage", "_load_from_bytes", (torch_zip(benign_state_dict()),), 2)
     bad = call("torch.storage", "_load_from_bytes", (torch_zip(evil()),), 2)
     opaque = call("torch.storage", "_load_from_bytes", ("not bytes",), 2)
+    # Over 4 KB, as real storages are: protocol 2 writes them as latin-1 text.
+    big = torch_zip(benign_state_dict()) + b"\0" * 8192
+    big_call = call("torch.storage", "_load_from_bytes", (big,), 2)
     result = scan(
         tmp_path,
-        {"good.pkl": stream(good, 2), "bad.pkl": stream(bad, 2), "odd.pkl": stream(opaque, 2)},
+        {
+            "good.pkl": stream(good, 2),
+            "bad.pkl": stream(bad, 2),
+            "odd.pkl": stream(opaque, 2),
+            "big.pkl": stream(big_call, 2),
+            "big4.pkl": stream(call("torch.storage", "_load_from_bytes", (big,), 4), 4),
+        },
     )
     assert ids(result) == [
         ("MOD001", "bad.pkl", "(embedded bytes)!archive/data.pkl"),
         ("MOD001", "odd.pkl", None),
         ("MOD003", "bad.pkl", None),
+        ("MOD003", "big.pkl", None),
+        ("MOD003", "big4.pkl", None),
         ("MOD003", "good.pkl", None),
         ("MOD003", "odd.pkl", None),
     ]

@@ -50,11 +50,17 @@ def _sized(
         length = int.from_bytes(reader.read_exact(width), "little", signed=signed)
         if length < 0:
             raise Malformed("negative length")
-        if raw and length >= 4:
+        if length > KEEP_STR and length >= 4:
             head = reader.read_exact(4)
-            if looks_nested(head) and reader.keep(length):
-                return Embedded(head + reader.read_exact(length - 4))
             reader.unread(head)
+            # Protocol 2 stores bytes as text for `_codecs.encode(text, "latin1")`: a
+            # pickle there starts with U+0080 (b"\xc2\x80" in UTF-8).
+            nested = looks_nested(head) or (
+                head[:2] == b"\xc2\x80" and 2 <= head[2] <= 5 and not raw
+            )
+            if nested and reader.keep(length):
+                data = reader.read_exact(length)
+                return Embedded(data) if raw else decode(data)
         if length > KEEP_STR:
             if length > BIG_ARG:
                 reader.skip(length)
