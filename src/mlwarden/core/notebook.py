@@ -30,8 +30,13 @@ _TEXT_OUTPUT_KEYS = ("text", "traceback", "evalue")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _MAX_MISSES = 64  # stop searching for strings we cannot place: keeps big notebooks linear
 _LINE_MAGIC = re.compile(r"^(\s*)(%%?|!|\?)")
+# `files = !ls`, `[path] = !ls -td runs/* | head -1`, `out = %sx cmd`: the target is Python,
+# the right-hand side is IPython syntax.
+_ASSIGNED_MAGIC = re.compile(r"^(\s*)([\w\[\](),. ]+?)\s*=\s*[!%](?!=)")
 # Line magics whose argument is a Python statement: `%time x = load(p)` runs `x = load(p)`.
-_PYTHON_LINE_MAGIC = re.compile(r"^(\s*)%(?:time|timeit|prun|capture|debug)\b(?:\s+-\S+)*\s+(?=\S)")
+_PYTHON_LINE_MAGIC = re.compile(
+    r"^(\s*)%(?:time|timeit|prun|capture|debug)\b(?:\s+-[A-Za-z]+(?:\s*\d+)?)*\s+(?=\S)"
+)
 _CELL_MAGIC = re.compile(r"^\s*%%(\w+)")
 # Cell magics whose body is Python that IPython runs in this kernel.
 PYTHON_CELL_MAGICS = frozenset(
@@ -231,8 +236,12 @@ def code_view(raw: str) -> NotebookView:
             out.append(python.group(1) + entry.text[python.end() :])
             continue
         magic_line = _LINE_MAGIC.match(entry.text)
-        out.append(f"{magic_line.group(1)}pass" if magic_line else entry.text)
-        continued = magic_line is not None and entry.text.rstrip().endswith("\\")
+        assigned = None if magic_line else _ASSIGNED_MAGIC.match(entry.text)
+        if assigned is not None:
+            out.append(f"{assigned.group(1)}{assigned.group(2)} = None")
+        else:
+            out.append(f"{magic_line.group(1)}pass" if magic_line else entry.text)
+        continued = (magic_line or assigned) is not None and entry.text.rstrip().endswith("\\")
     return NotebookView("\n".join(out) + "\n", tuple(kept))
 
 

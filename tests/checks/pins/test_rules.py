@@ -81,6 +81,7 @@ def test_lookalikes(checker: NameChecker, name: str, target: str) -> None:
         "attr",
         "ray",
         "jax",
+        "jina",  # a real package (neural search), not a misspelling of jinja
     ],
 )
 def test_not_lookalikes(checker: NameChecker, name: str) -> None:

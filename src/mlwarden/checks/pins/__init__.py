@@ -26,7 +26,7 @@ MANIFEST_FILES = (
     r"|requirements(\.d)?/[^/]*\.txt|pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock"
     r"|pylock\.toml|pipfile\.lock|environment[^/]*\.ya?ml|(dockerfile|containerfile)[^/]*"
     r"|[^/]*\.dockerfile|\.pre-commit-config\.ya?ml|\.github/workflows/[^/]*\.ya?ml"
-    r"|action\.ya?ml)$"
+    r"|action\.ya?ml|[^/]*\.ipynb)$"
 )
 
 
@@ -47,6 +47,8 @@ def classify(path: str) -> str | None:
         or parent in ("requirements", "requirements.d")
     ):
         return "requirements"
+    if lower.endswith(".ipynb"):
+        return "notebook"
     if base == "pyproject.toml":
         return "pyproject"
     if base in LOCK_FILES:
@@ -65,7 +67,7 @@ def classify(path: str) -> str | None:
 
 
 def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
-    from mlwarden.checks.pins import actions, advisories, conda, docker, pyproject
+    from mlwarden.checks.pins import actions, advisories, conda, docker, notebooks, pyproject
     from mlwarden.checks.pins.requirements import RequirementsScan
     from mlwarden.checks.pins.specs import SpecChecker
     from mlwarden.checks.pins.typosquat import NameChecker
@@ -112,6 +114,8 @@ def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
             actions.scan_workflow(path, files, max_bytes, specs)
         for path in groups.get("precommit", []):
             actions.scan_precommit(path, files, max_bytes, specs)
+        for path in groups.get("notebook", []):
+            notebooks.scan(path, files, max_bytes, specs)
         findings.extend(sink.findings)
         errors.extend(sink.errors)
     return HookResult(
