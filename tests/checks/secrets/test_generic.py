@@ -40,6 +40,20 @@ QUIET = [
     '    ("password", "78578E5A5D63CB06", 16, 1000, "DC19847E05C64D2FAF10EBFB4A3D2A20"),',
     "    token = b'#0123FakeToken4567/8/9'",
     'MODEL_IMMEDIATE_RESPONSE_KEY = "io.modelcontextprotocol/model-immediate-response"',
+    # Lines of real libraries: C++ scope, an ARN segment, license ids, a timestamp, a printf
+    # template, idempotency tokens, prose, a documentation host, a dictionary default.
+    "using CreateTokenOpGenericAdaptor::CreateTokenOpGenericAdaptor;",
+    '"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3",',
+    '"spdx_license_key": "LicenseRef-scancode-libticables2-exception-gpl-2.0",',
+    '"spdx_license_key": "CC-BY-NC-ND-3.0-IGO",',
+    '"PasswordLastUsed": "2016-09-08T21:47:36Z",',
+    '"client_id=%s&client_secret=%s&refresh_token=%s&grant_type=refresh_token"',
+    f'"ClientRequestToken": "{F.uuid()}",',
+    f"    Next page token: {F.chars(25)}",
+    f"Location: http://example.com/cb#access_token={F.chars(22)}",
+    'password = "secret123"',
+    'OBJECT_GRAPH_PROTO_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"',
+    '_TRACE_NAME_TAG_KEY = "mlflow.traceName"',
 ]
 
 LOUD = [

@@ -32,7 +32,7 @@ _ASSIGNMENT = (
     r"(?P<close>(?:\\?[\"'`]|\])*)"
     r"(?P<sep>[ \t]*(?:=>|:{1,3}=|[?.+]=|==|\?\?|\|\||=)[ \t]*"
     # A type between name and `=`: `key: str = "…"`, Go's `var key string = "…"`.
-    r"|[ \t]*:[ \t]*(?:(?P<annot>[A-Za-z_][\w\[\]., |]{0,40}?)[ \t]*=[ \t]*)?"
+    r"|[ \t]*:(?!:)[ \t]*(?:(?P<annot>[A-Za-z_][\w\[\]., |]{0,40}?)[ \t]*=[ \t]*)?"
     r"|[ \t]+(?:(?P<goannot>[A-Za-z_][\w\[\].]{0,40}?)[ \t]*=[ \t]*)?)"
     r"(?P<quote>[rbufRBUF]{0,2}\\?[\"'`])?"
     r"(?:(?:Bearer|Basic|Token|Bot|Digest|FlyV1)\s+)?"
@@ -59,6 +59,10 @@ _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 # A comment that presents its value as an example: `# e.g. api_key = "…"`.
 _COMMENT = re.compile(r"\s*(?:#|//|--|;|\*|<!--|%|rem\s)", re.I)
 _EXAMPLE_WORDS = re.compile(r"(?i)\be\.g\.|\bexample|\bfor instance\b|\bsuch as\b|\bsample\b")
+_EXAMPLE_URL = re.compile(
+    r"(?i)\b[a-z][a-z0-9+.-]*://(?:[^/\s@]*@)?(?:[\w-]+\.)*example\.(?:com|org|net)\b"
+)
+_PREV_WORD = re.compile(r"\b([A-Za-z]{2,20}) $")
 KEYWORDS: tuple[str, ...] = ("pass", "pwd", "secret", "token", "key", "cred", "auth")
 GENERIC_RULE = "SEC032"
 
@@ -129,6 +133,9 @@ def _assignment_rule(text: str, m: re.Match[str]) -> str | None:
     if "==" in sep:
         return None  # a comparison, not an assignment
     name = name_before(text, m.start("core"), m.end("tail"))
+    start = m.end("tail") - len(name)
+    if start > 0 and text[start - 1] in ":/":
+        return None  # a segment of an ARN or a path (`arn:aws:…:secret:Name`), not a name
     if not sep.strip() and not name.startswith("-"):
         return None  # `--password VALUE` takes a space, prose does not count (.netrc: SEC060)
     quoted = m["quote"] is not None
@@ -146,6 +153,8 @@ def judge(text: str, name: str, value: str, at: int, *, quoted: bool) -> str | N
     kind = is_secret_name(name)
     if kind is None or value == name or name.endswith(("." + value, "-" + value)):
         return None  # `token=token`, `self.token = token`: passing a variable on
+    if not _credential_in_context(text, name, at):
+        return None
     rule_id, decided = anchored(name, value)
     if decided:
         return rule_id if rule_id is not None and plausible_token(value) else None
@@ -178,6 +187,21 @@ def _closes_string(text: str, begin: int, end: int) -> bool:
         return False
     line_start = text.rfind("\n", 0, begin) + 1
     return text.count(close, line_start, begin) % 2 == 1
+
+
+def _credential_in_context(text: str, name: str, at: int) -> bool:
+    """The word just before the name still makes a credential (prose `Next page token: …` is
+    a page token), and the line is not about an RFC 2606 documentation host
+    (`https://example.com/cb#access_token=…` is an example)."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    if _EXAMPLE_URL.search(line):
+        return False
+    head = text[line_start:at]
+    cut = head.rfind(name)
+    prev = _PREV_WORD.search(head, 0, cut) if cut > 0 else None
+    return prev is None or is_secret_name(f"{prev.group(1)}_{name}") is not None
 
 
 def _example_comment(text: str, at: int) -> bool:

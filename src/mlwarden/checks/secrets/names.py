@@ -29,7 +29,7 @@ _META_AFTER = words(
     provider policy rotation ref source mode required enabled validator class cls num
     format template timeout version manager config helper input schema stream embedding
     embeddings logits probs scores weights lookup setting settings key keys length_limit
-    min max strategy
+    min max strategy last used changed updated created date time age reset
     """
 )
 # ML vocabulary before `token`: these are vocabulary tokens, not credentials.
@@ -39,6 +39,7 @@ _ML_TOKEN = words(
     vision decoder encoder prefix suffix added chat total input output prompt completion
     generated context eot boi eoi placeholder default fim think tool system user assistant
     bad sos next last first bpe sentence word sub cached page continuation sync resume cursor
+    request change lifecycle idempotency pagination action
     """
 )
 # Words that make any name public or per-request by design: publishable keys, Supabase

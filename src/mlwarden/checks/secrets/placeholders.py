@@ -26,7 +26,9 @@ _WORDS = re.compile(
 # Where a run can be: six or more characters of one class (C speed; the successor test
 # then runs in Python on these few segments only).
 _SAME_CLASS = re.compile(r"[a-z]{6,}|[A-Z]{6,}|[0-9]{6,}")
-_TEMPLATE = re.compile(r"<[^<>]*>|\$\{|\{\{|\{%|%\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$")
+_TEMPLATE = re.compile(
+    r"<[^<>]*>|\$\{|\{\{|\{%|%\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^%[-#0 +]?\d*[sdifxXr]"
+)
 # Successive characters within one class: `abc`, `ABC`, `789`, and `9` → `0` in a digit run.
 _NEXT = {
     **{c: chr(ord(c) + 1) for c in "abcdefghijklmnopqrstuvwxyABCDEFGHIJKLMNOPQRSTUVWXY012345678"},
@@ -43,7 +45,7 @@ PLACEHOLDER_DOC = (
     "short block repeated (`aB3daB3daB3d…`, `xxxx…`, `0000…`), documentation words "
     "(`EXAMPLE`, `placeholder`, `your_…`, `…_here`, `changeme`, `replace_me`, `redacted`, "
     "`dummy`, `fake`), masking (`****`, `...`, `…`, `####`), and templates filled in elsewhere "
-    "(`<your-key>`, `${API_TOKEN}`, `{{ secrets.X }}`, `%(token)s`, `$TOKEN`)."
+    "(`<your-key>`, `${API_TOKEN}`, `{{ secrets.X }}`, `%(token)s`, `%s`, `$TOKEN`)."
 )
 
 

@@ -33,7 +33,7 @@ _OPERATORS = re.compile(r"\*\*|[*+/%]|(?<=\w)-(?=\w)")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 # Env-var names, snake_case identifiers, hyphenated words: names, not secrets.
 _WORDS_ONLY = re.compile(
-    r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
+    r"_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|_*[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
     r"|[A-Za-z][a-z]+(?:[\-. ][A-Za-z][a-z]+)+"
 )
 _SEPARATORS = re.compile(r"[_\-./:@=,;|+ ]+")
@@ -41,6 +41,7 @@ _SEPARATORS = re.compile(r"[_\-./:@=,;|+ ]+")
 _CHUNK = re.compile(r"[A-Z]?[a-z]{1,15}|[A-Z]{2,6}")
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _VOWELS = frozenset("aeiouyAEIOUY")
+_CONSONANTS = re.compile(r"(?i)[b-df-hj-np-tv-xz]{6,}")
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}")
 _USER_PASSWORD = re.compile(r"[^\s:]{1,100}:(\S{1,200})")
 # RFC 2606 documentation hosts: credentials there are examples by definition.
@@ -49,9 +50,18 @@ _PATH_SUFFIXES = tuple(sorted(words(".json .txt .pem .key .yaml .yml .env .pkl .
 _WEAK_PASSWORDS = words(
     """
     pass password passwd pw pwd secret changeme xxx **** admin root user guest test token
-    example
+    example hunter letmein qwerty topsecret demo
     """
 )
+# A dictionary default with digits or punctuation after it: `secret123`, `hunter2!!!`.
+_WEAK_STEM = re.compile(r"(?i)([a-z]+)[\d!.#*_-]*")
+# Dates and times: `2016-09-08T21:47:36Z`, `2024-01-01 10:00`.
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
+)
+# Slugs and identifiers in lower-case kebab/snake form: `cc-by-nc-sa-2.0-fr`,
+# `ms-jdbc-driver-40-sql-server`; SPDX `LicenseRef-…` references.
+_SLUG = re.compile(r"(?:LicenseRef-)?[a-z0-9]{1,10}(?:[-_.][a-z0-9]{1,10}){2,}")
 
 
 def shannon_entropy(value: str) -> float:
@@ -86,14 +96,22 @@ def plausible_token(secret: str) -> bool:
     )
 
 
+def weak_password(value: str) -> bool:
+    """A dictionary default, maybe with digits or punctuation after it (`secret123`)."""
+    stem = _WEAK_STEM.fullmatch(value)
+    return value.lower() in _WEAK_PASSWORDS or (
+        stem is not None and stem.group(1).lower() in _WEAK_PASSWORDS
+    )
+
+
 def plausible_password(value: str) -> bool:
     """A password in a command line, `.netrc` or connection URI: not a template, a
-    placeholder or a dictionary default (`admin`, `changeme`)."""
+    placeholder or a dictionary default (`admin`, `changeme`, `secret123`)."""
     decoded = unquote(value)
     return not (
         len(decoded) < 6
         or decoded[0] in "$<{"
-        or decoded.lower() in _WEAK_PASSWORDS
+        or weak_password(decoded)
         or is_placeholder(decoded)
         or (decoded.isalpha() and len(decoded) < 12)
         or shannon_entropy(decoded) < 2.0
@@ -111,6 +129,8 @@ def plausible_literal(value: str, *, quoted: bool, password: bool, decoded: bool
         return False
     if "://" in value or value.lower().endswith(_PATH_SUFFIXES):
         return False
+    if _TIMESTAMP.fullmatch(value) or _SLUG.fullmatch(value) or weak_password(value):
+        return False  # a date, a slug or license id, a dictionary default (`secret123`)
     if not decoded:
         texts = _decoded_segments(value)
         if texts is not None:
@@ -213,17 +233,17 @@ def identifier_like(value: str) -> bool:
     is made of a few word-like chunks."""
     if not _DOTTED.fullmatch(value):
         return False
-    return all(_word_like(part) for part in value.split("."))
+    return all(_word_like(part, pieces=6) for part in value.split("."))
 
 
-def _word_like(part: str) -> bool:
+def _word_like(part: str, *, pieces: int = 4) -> bool:
     """Made of a few natural chunks (`trace`, `Name`, `LLM`, `v2`), not of the one- and
     two-letter shards a random mixed-case string splits into (`AvqACxU`: A, vq, AC, x, U)."""
-    pieces = [p for c in re.split(r"_+", part) if c for p in _CAMEL.findall(c)]
-    if not pieces or len(pieces) > 4:
+    found = [p for c in re.split(r"_+", part) if c for p in _CAMEL.findall(c)]
+    if not found or len(found) > pieces:
         return False
     short = 0
-    for piece in pieces:
+    for piece in found:
         if piece.isdigit():
             if len(piece) > 2:
                 return False
@@ -235,8 +255,8 @@ def _word_like(part: str) -> bool:
             return False
         elif len(piece) < 3:
             short += 1
-        elif not set(piece.lower()) & _VOWELS:
-            return False
+        elif not set(piece.lower()) & _VOWELS or _CONSONANTS.search(piece):
+            return False  # no vowel, or a cluster no word has (`wvmxgxe`)
     return short <= 1
 
 
@@ -247,17 +267,20 @@ def wordy(value: str, *, odd_piece: bool = True) -> bool:
     parts = [part for part in _SEPARATORS.split(value) if part]
     if len(parts) < 2:
         return False
-    real = [p for p in parts if len(p) >= 3 and p.isalpha() and _word_like(p)]
+    if len(parts) >= 4 and all(len(p) <= 3 for p in parts):
+        return True  # a code of abbreviations (`CC-BY-NC-ND-3.0-IGO`)
+    stems = {p: p.rstrip("0123456789") for p in parts}  # `libticables2` is a word
+    real = [p for p in parts if len(stems[p]) >= 3 and stems[p].isalpha() and _word_like(stems[p])]
     short = [p for p in parts if len(p) <= 4 and p.isalnum()]
     alpha = [p for p in parts if p.isalpha()]
     if real and all(p in real or p in short for p in parts):
         return len(real) * 2 >= len(alpha)  # `jjwt-jackson-0.11.2`, `Llama-2-7b-hf`
     # Words around one short odd piece (`io.example/model-response`, `v1.models:x9@host`);
     # a long random piece among words is a secret with a label around it.
-    odd = [p for p in parts if p not in real]
+    odd = [p for p in parts if p not in real and p not in short]
     # The odd piece: short, or one long lower-case compound (`modelcontextprotocol`).
     fits = all(len(p) <= 10 or (p.isalpha() and p.islower() and len(p) <= 30) for p in odd)
-    return odd_piece and len(parts) >= 3 and len(odd) <= 1 and fits
+    return odd_piece and bool(real) and len(parts) >= 3 and len(odd) <= 1 and fits
 
 
 def plausible_url_password(user: str, password: str, host: str) -> bool:
@@ -266,7 +289,8 @@ def plausible_url_password(user: str, password: str, host: str) -> bool:
     return not (
         len(decoded) < 6
         or decoded == unquote(user)
-        or decoded.lower() in _WEAK_PASSWORDS
+        or weak_password(decoded)
+        or (decoded.isalpha() and decoded.islower())  # a word: a template or demo
         or decoded[0] in "${<*"
         or (password[:1] == "%" and not re.match(r"%[0-9A-Fa-f]{2}", password))
         or " " in decoded
