@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from mlwarden.core import failclosed, notebook
+from mlwarden.core.cache import depends_on
 from mlwarden.core.config import Config
 from mlwarden.core.findings import Confidence, Finding, HookResult, ScanError, Severity
 from mlwarden.core.hooks import Hook, HookContext
@@ -38,7 +39,7 @@ class Options:
     `extra_rules`: rule files or folders (relative to the config file's folder) added to
     the built-in pack. `experimental`: use semgrep's fast OCaml CLI, falling back to the
     standard one if it fails. `timeout`: seconds for the whole semgrep process. `jobs`:
-    semgrep workers, 0 = one below 100 files, else half the CPUs (at most 4).
+    semgrep workers, 0 = one below 100 files, else `--jobs` (every core by default).
     """
 
     extra_rules: tuple[str, ...] = ()
@@ -91,7 +92,9 @@ def run(sources: Sequence[Source], ctx: HookContext) -> HookResult:
             else:
                 view_path = on_disk(target.source, Path(tmp) / "blobs", index)
             by_path[str(view_path)] = target
-        findings, scan_errors = _scan(options, configs, by_path, known, extra_rules, max_bytes)
+        findings, scan_errors = _scan(
+            options, configs, by_path, known, extra_rules, max_bytes, ctx.jobs
+        )
     return HookResult(
         findings=(*findings, *unjudged),
         errors=tuple(errors + scan_errors),
@@ -173,6 +176,7 @@ def _scan(
     known: Mapping[str, Rule],
     extra_rules: Mapping[str, Rule],
     max_bytes: int,
+    jobs: int,
 ) -> tuple[tuple[Finding, ...], list[ScanError]]:
     from mlwarden.checks.semgrep.engine import EngineError, EngineOutput, run_semgrep
     from mlwarden.checks.semgrep.pack import short_rule_id
@@ -187,7 +191,9 @@ def _scan(
             experimental=options.experimental,
             max_target_bytes=max_bytes,
             timeout=options.timeout,
-            jobs=options.jobs,
+            # `--jobs` (every core by default) for big runs; one worker below 100 files,
+            # where semgrep's worker start-up costs more than it saves.
+            jobs=options.jobs or (jobs if len(targets) >= 100 else 1),
         )
 
     try:
@@ -279,4 +285,21 @@ def rules_test_main(argv: Sequence[str] | None = None) -> int:
     return packtest_main(argv)
 
 
-HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run)
+def _cache_key(ctx: HookContext) -> str:
+    """Results depend on the options, the size bound, semgrep's version and the
+    maintainers' extra rule files (the built-in pack is part of mlwarden's own code)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        engine = version("semgrep")
+    except PackageNotFoundError:
+        engine = "?"
+    extra = []
+    for entry in ctx.options.extra_rules:
+        path = Path(entry) if Path(entry).is_absolute() else ctx.config.root / entry
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        extra += [(str(f), f.read_bytes().hex()) for f in files if f.is_file()]
+    return depends_on(ctx.options, ctx.config.max_file_size, engine, extra)
+
+
+HOOK = Hook(name=NAME, options=Options, rules=_rules, run=run, cache_key=_cache_key)
