@@ -162,7 +162,7 @@ def report(results: dict[str, list[dict]], seconds: dict[str, list[float]]) -> s
     def ai(case: dict) -> str | None:
         if case["set"] != "providers":
             return None
-        return "AI/ML (covered)" if case["ai"] else "other"
+        return "AI/ML" if case["ai"] else "other"
 
     parts = [
         table("provider", results, provider, "positive"),

@@ -65,6 +65,8 @@ LOUD = [
     f"  --api-key {F.chars(32)}",
     f'cfg = {{"access_token": "{F.chars(48)}"}}',
     f'\\"SECRET_KEY\\": \\"{F.chars(50)}\\"',
+    # A legacy npm token was a UUID: under a credential name it still counts.
+    f"//registry.npmjs.org/:_authToken={F.uuid()}",
 ]
 
 

@@ -134,7 +134,7 @@ def _assignment_rule(text: str, m: re.Match[str]) -> str | None:
         return None  # a comparison, not an assignment
     name = name_before(text, m.start("core"), m.end("tail"))
     start = m.end("tail") - len(name)
-    if start > 0 and text[start - 1] in ":/":
+    if start > 0 and text[start - 1] in ":/" and sep.strip() == ":":
         return None  # a segment of an ARN or a path (`arn:aws:…:secret:Name`), not a name
     if not sep.strip() and not name.startswith("-"):
         return None  # `--password VALUE` takes a space, prose does not count (.netrc: SEC060)

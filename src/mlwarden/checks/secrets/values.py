@@ -61,7 +61,12 @@ _TIMESTAMP = re.compile(
 )
 # Slugs and identifiers in lower-case kebab/snake form: `cc-by-nc-sa-2.0-fr`,
 # `ms-jdbc-driver-40-sql-server`; SPDX `LicenseRef-…` references.
-_SLUG = re.compile(r"(?:LicenseRef-)?[a-z0-9]{1,10}(?:[-_.][a-z0-9]{1,10}){2,}")
+# (Pieces are words, numbers or short tags like `v51`, `j2re`; not the 8- and 12-hex pieces
+# of a UUID: legacy npm tokens were UUIDs.)
+_SLUG = re.compile(
+    r"(?:LicenseRef-)?(?:[a-z]{1,12}|[0-9]{1,10}|[a-z0-9]{1,5})"
+    r"(?:[-_.](?:[a-z]{1,12}|[0-9]{1,10}|[a-z0-9]{1,5})){2,}"
+)
 
 
 def shannon_entropy(value: str) -> float:
