@@ -175,8 +175,8 @@ AI_AND_CORE: tuple[Provider, ...] = (
         "SEC018",
         "aws-credentials",
         "AWS access key",
-        "access key ids (`AKIA`, `ASIA`, `ABIA`, `ACCA` + 16 base32) and 40-character secret "
-        "keys stored under `aws_secret_access_key` in any syntax",
+        "access key ids (`AKIA`, `ASIA`, `ABIA`, `ACCA` + 16 upper-case letters/digits) and "
+        "40-character secret keys stored under `aws_secret_access_key` in any syntax",
         "AWS_ACCESS_KEY_ID",
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
         Severity.CRITICAL,

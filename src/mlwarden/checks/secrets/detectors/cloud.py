@@ -10,7 +10,9 @@ from mlwarden.checks.secrets.detectors.common import ASSIGN, A, Detector, token
 CLOUD: tuple[Detector, ...] = (
     token(
         "SEC018",
-        r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}",
+        # The 16 characters encode the account in base32 ([A-Z2-7]); [A-Z0-9] is accepted
+        # too: a critical key is not worth missing over an undocumented detail.
+        r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
         "AKIA",
         "ASIA",
         "ABIA",
