@@ -90,7 +90,7 @@ PIPELINE: tuple[P, ...] = (
     P(
         "SEC042",
         "azure-storage-credential",
-        "Azure storage account key or SAS signature",
+        "Azure storage credential",
         "88-character account keys (`AccountKey=` in a connection string, or under "
         "`account_key`/`storage_key`) and the `sig=` of a SAS URL or token (`sv=…&sig=…`)",
         "AZURE_STORAGE_CONNECTION_STRING",
@@ -284,7 +284,7 @@ PIPELINE: tuple[P, ...] = (
     P(
         "SEC059",
         "http-auth-command-line",
-        "credential on an HTTP command line",
+        "HTTP command-line credential",
         "`curl -u user:password`, `--user`, `wget --password=`, `http -a user:password`, and "
         "`-H`/`--header` values of `Authorization: Bearer|Token|Basic|Bot …` or of headers named "
         "like a credential (`X-API-Key:`, `PRIVATE-TOKEN:`, `X-Vault-Token:`)",
