@@ -19,15 +19,14 @@ from mlwarden.checks.secrets import detectors as D
 from mlwarden.checks.secrets import generic as assignments
 from mlwarden.checks.secrets import manifests
 from mlwarden.checks.secrets.detectors.common import TOKEN_CHARS
+from mlwarden.checks.secrets.shapes import identifier_like, wordy
 from mlwarden.checks.secrets.values import (
-    identifier_like,
     plausible_literal,
     plausible_password,
     plausible_token,
     plausible_url_password,
     printable_base64,
     shannon_entropy,
-    wordy,
 )
 
 _INDEX_LINE = re.compile(D.INDEX_LINE_PATTERN)
