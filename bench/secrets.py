@@ -25,10 +25,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ALNUM = string.ascii_letters + string.digits
+B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 HEX = "0123456789abcdef"
 Plant = tuple[str, str]  # (family, line text)
 
@@ -42,6 +44,32 @@ class Gen:
 
     def hex(self, n: int) -> str:
         return self.s(n, HEX)
+
+    def github(self) -> str:
+        """`ghp_` + 30 random characters + their CRC-32 in 6 base62 digits (GitHub's layout)."""
+        body, crc = self.s(30), ""
+        number = zlib.crc32(body.encode())
+        while number:
+            number, rest = divmod(number, 62)
+            crc = B62[rest] + crc
+        return f"ghp_{body}{crc.rjust(6, '0')}"
+
+    def pypi(self) -> str:
+        """`pypi-` + base64url of a v2 macaroon located at pypi.org (PyPI's layout)."""
+
+        def field(kind: int, data: bytes) -> bytes:
+            return bytes([kind, len(data)]) + data
+
+        blob = (
+            b"\x02"
+            + field(1, b"pypi.org")
+            + field(2, self.uuid().encode())
+            + b"\x00"
+            + field(2, b'{"version": 1, "permissions": "user"}')
+            + b"\x00\x00"
+            + field(6, bytes(self.r.randrange(256) for _ in range(32)))
+        )
+        return "pypi-" + base64.urlsafe_b64encode(blob).decode().rstrip("=")
 
     def uuid(self) -> str:
         return "-".join(self.hex(n) for n in (8, 4, 4, 4, 12))
@@ -106,7 +134,7 @@ def python_plants(g: Gen) -> list[Plant]:
         ("nvidia", f'client = OpenAI(base_url=NIM_URL, api_key="nvapi-{s(64)}")'),
         ("aws", f'aws_access_key_id="AKIA{s(16, string.ascii_uppercase + string.digits)}"'),
         ("aws", f'aws_secret_access_key = "{s(40, ALNUM + "/+")}"'),
-        ("github", f'GITHUB_TOKEN = "ghp_{s(36)}"'),
+        ("github", f'GITHUB_TOKEN = "{g.github()}"'),
         ("cohere", f'co = cohere.Client("{s(40)}")'),
         ("mistral", f'client = Mistral(api_key="{s(32)}")'),
         ("azure", f'client = AzureOpenAI(api_key="{h(32)}", api_version="2024-02-01")'),
@@ -128,7 +156,7 @@ def env_plants(g: Gen) -> list[Plant]:
     s, h = g.s, g.hex
     return [
         ("huggingface", f"HF_TOKEN=hf_{s(34)}"),
-        ("openai", f"OPENAI_API_KEY=sk-proj-{s(120, ALNUM + '_-')}"),
+        ("openai", f"OPENAI_API_KEY=sk-proj-{s(74, ALNUM + '_-')}T3BlbkFJ{s(74, ALNUM + '_-')}"),
         ("anthropic", f"export ANTHROPIC_API_KEY=sk-ant-api03-{s(93)}AA"),
         ("wandb", f"WANDB_API_KEY={h(40)}"),
         ("wandb", f"WANDB_API_KEY=wandb_v1_{s(77)}"),
@@ -137,7 +165,7 @@ def env_plants(g: Gen) -> list[Plant]:
         ("mistral", f"MISTRAL_API_KEY={s(32)}"),
         ("cohere", f"COHERE_API_KEY={s(40)}"),
         ("deepseek", f"DEEPSEEK_API_KEY=sk-{h(32)}"),
-        ("pypi", f"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc{s(70, ALNUM + '_-')}"),
+        ("pypi", f"TWINE_PASSWORD={g.pypi()}"),
         ("docker", f"DOCKERHUB_TOKEN=dckr_pat_{s(27)}"),
         ("github", f"GH_PAT=github_pat_{s(22)}_{s(59)}"),
         ("mlflow", f"MLFLOW_TRACKING_URI=https://ml:{s(18)}@mlflow.corp.example"),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mlwarden.checks.secrets.baseline import import_detect_secrets, read_entries, write_entries
+from mlwarden.checks.secrets.baseline import read_detect_secrets, read_entries, write_entries
 from mlwarden.core.errors import UsageError
 
 
@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
         )
         if action == "create":
             cmd.add_argument("--force", action="store_true", help="overwrite an existing baseline")
-    imp = sub.add_parser("import", help="migrate a detect-secrets .secrets.baseline")
+    imp = sub.add_parser(
+        "import", help="copy the false positives audited in a detect-secrets .secrets.baseline"
+    )
     imp.add_argument("source", metavar="SECRETS_BASELINE")
     for cmd in sub.choices.values():
         cmd.add_argument("--config", metavar="PATH", help="config file ([tool.mlwarden])")
@@ -69,9 +71,19 @@ def _run(args: argparse.Namespace) -> int:
     options = config.options(secrets.NAME, secrets.Options)
     target = Path(args.output) if args.output else config.root / options.baseline
     if args.action == "import":
-        imported = import_detect_secrets(Path(args.source))
-        count = write_entries(target, [*read_entries(target), *imported])
-        print(f"imported {len(imported)} secrets from {args.source}; {target} has {count}")
+        audit = read_detect_secrets(Path(args.source))
+        count = write_entries(target, [*read_entries(target), *audit.accepted])
+        print(
+            f"imported {len(audit.accepted)} entries audited as false positives from "
+            f"{args.source}; {target} has {count}"
+        )
+        if audit.unaudited or audit.confirmed:
+            print(
+                f"not imported: {audit.unaudited} never audited (run `detect-secrets audit "
+                f"{args.source}` first) and {audit.confirmed} audited as real secrets (revoke "
+                "them); the secrets hook reports them",
+                file=sys.stderr,
+            )
         return 0
     if args.action == "create" and target.exists() and not args.force:
         raise UsageError(f"{target} exists; use `mlwarden baseline update` or `create --force`")

@@ -10,21 +10,31 @@ markdown cells included).
 
 from __future__ import annotations
 
-from mlwarden.checks.pins.common import read
+from mlwarden.checks.pins.common import NAME
 from mlwarden.checks.pins.shell import check_shell
 from mlwarden.checks.pins.specs import SpecChecker
-from mlwarden.core import notebook
-from mlwarden.core.sources import Snapshot
+from mlwarden.core import failclosed, notebook
+from mlwarden.core.sources import Skipped, Snapshot
 
 
 def scan(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> None:
-    text = read(path, files, max_bytes, specs.sink)
-    if text is None:
+    # A notebook is bounded by its commands, not by its plots: read it whole (as the
+    # secrets hook does) and apply max-file-size to the shell lines it holds.
+    source = specs.sink.source(path)
+    if source is None:
+        return
+    try:
+        text = source.read_text().text
+    except Skipped:
         return
     try:
         lines = notebook.shell_lines(text)
     except notebook.NotebookError:
         return  # not notebook JSON: no cell a kernel could run
+    size = sum(len(line.text) + 1 for line in lines)
+    if size > max_bytes:
+        specs.sink.findings.append(failclosed.too_large(source, size, max_bytes, NAME))
+        return
     cells = specs.sink.cells.setdefault(path, {})
     by_cell: dict[int, list[tuple[int, str]]] = {}
     for line in lines:

@@ -126,9 +126,3 @@ def read_detect_secrets(source: Path) -> DetectSecretsAudit:
             )
     accepted.sort(key=lambda e: (e["path"], e["hash"]))
     return DetectSecretsAudit(tuple(accepted), unaudited, confirmed)
-
-
-def import_detect_secrets(source: Path) -> list[dict[str, Any]]:
-    """Entries to add to mlwarden's baseline from a detect-secrets baseline: the audited
-    false positives only (see `read_detect_secrets`)."""
-    return [dict(entry) for entry in read_detect_secrets(source).accepted]
