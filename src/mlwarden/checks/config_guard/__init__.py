@@ -23,12 +23,12 @@ from pathlib import PurePosixPath
 from mlwarden.checks.config_guard import indexes, own_config, owners, precommit, workflows
 from mlwarden.checks.config_guard.common import Hit
 from mlwarden.checks.config_guard.rules import CFG012, RULES
-from mlwarden.checks.config_guard.yaml import YamlError
 from mlwarden.core import failclosed
 from mlwarden.core.findings import Finding, HookResult, ScanError
 from mlwarden.core.hooks import Hook, HookContext
 from mlwarden.core.rules import Rule
 from mlwarden.core.sources import Skipped, Snapshot, Source
+from mlwarden.core.yamlpos import YamlError
 
 NAME = "config-guard"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import configparser
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
@@ -17,12 +16,8 @@ import yaml
 
 from mlwarden.checks.config_guard.common import Hit, host_of, line_of
 from mlwarden.checks.config_guard.rules import CFG010, CFG011
-from mlwarden.checks.config_guard.yaml import YamlError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from mlwarden.core import toml
+from mlwarden.core.yamlpos import YamlError
 
 PIP_KEYS = ("index-url", "extra-index-url", "find-links", "index_url", "extra_index_url")
 UV_KEYS = ("index-url", "extra-index-url", "find-links")
@@ -48,9 +43,9 @@ def _ini(text: str) -> configparser.RawConfigParser:
 
 def _toml(text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ParseError(f"invalid TOML: {exc}; not checked") from None
+        return toml.loads(text)
+    except toml.TomlError as exc:
+        raise ParseError(f"{exc}; not checked") from None
 
 
 def _yaml(text: str) -> Any:

@@ -15,7 +15,7 @@ import yaml
 
 from mlwarden.checks.config_guard.common import Hit, line_of
 from mlwarden.checks.config_guard.rules import CFG007, CFG008, CFG009
-from mlwarden.checks.config_guard.yaml import YamlError
+from mlwarden.core.yamlpos import YamlError
 
 ALL_STAGES = frozenset(
     {

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import Node
 
-from mlwarden.checks.config_guard import yaml as y
 from mlwarden.checks.config_guard.common import Hit
 from mlwarden.checks.config_guard.rules import CFG002, CFG005, CFG006
+from mlwarden.core import yamlpos as y
+from mlwarden.core.shell import pipe_to_shell
 
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 EVENT_PATH = re.compile(r"github\.event((?:\.[A-Za-z0-9_-]+|\[[^\]]*\]|\.\*)+)|github\.head_ref")
@@ -63,12 +64,6 @@ TOKENISH_VAR = re.compile(
     r"\$\{?[A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|"
     r"ACCESS_KEY|PRIVATE_KEY)[A-Za-z0-9_]*\}?",
     re.IGNORECASE,
-)
-PIPE_TO_SHELL = re.compile(
-    r"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)?"
-    r"(?:ba|z|da|k|fi)?sh\b|\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?python[0-9.]*\b|"
-    r"\b(?:ba|z)?sh\s+(?:-c\s+)?[\"']?\$\(\s*(?:curl|wget)\b|"
-    r"\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b|\biex\b.*\b(?:iwr|Invoke-WebRequest)\b"
 )
 
 
@@ -154,7 +149,7 @@ def script_hits(node: Node, where: str, taint: Taint | None = None) -> Iterator[
 
 
 def shell_line_hits(number: int, text: str, where: str) -> Iterator[Hit]:
-    pipe = PIPE_TO_SHELL.search(text)
+    pipe = pipe_to_shell(text)
     if pipe:
         yield Hit(
             CFG006,

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from yaml.nodes import MappingNode, Node
 
 from mlwarden.checks.config_guard import scripts as scripts
-from mlwarden.checks.config_guard import yaml as y
 from mlwarden.checks.config_guard.common import Hit
 from mlwarden.checks.config_guard.rules import CFG001, CFG002, CFG003, CFG004, CFG005
+from mlwarden.core import yamlpos as y
 
 PRIVILEGED_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
 PR_HEAD = re.compile(
@@ -38,7 +38,7 @@ def _steps(root: Node, taint: scripts.Taint) -> Iterator[tuple[str, Node, script
     """Each step with the tainted names it sees: `env:` of the workflow, job and step."""
     for job_name, _, job in y.pairs(y.get(root, "jobs")):
         job_taint = taint.with_env(y.get(job, "env"))
-        for step in y.items(y.get(job, "steps")):
+        for step in y.seq(y.get(job, "steps")):
             yield job_name, step, job_taint.with_env(y.get(step, "env"))
 
 
@@ -169,7 +169,7 @@ def github_action(text: str) -> list[Hit]:
     """A composite action (`action.yml`): its `run:` steps, same script checks."""
     root = y.compose(text)
     hits: list[Hit] = []
-    for step in y.items(y.get(y.get(root, "runs"), "steps")):
+    for step in y.seq(y.get(y.get(root, "runs"), "steps")):
         run = y.get(step, "run")
         if run is not None:
             step_taint = scripts.Taint().with_env(y.get(step, "env"))

@@ -24,7 +24,7 @@ from typing import IO, Any
 from mlwarden.checks.models import archives, formats, h5, protobuf_models, text, zips
 from mlwarden.checks.models.base import BoundedReader, CapExceeded, Caps, Malformed
 from mlwarden.checks.models.gguf import judge_gguf
-from mlwarden.checks.models.rawio import ZlibReader, spill
+from mlwarden.checks.models.rawio import Inflater, spill
 from mlwarden.checks.models.streams import PickleReader
 from mlwarden.checks.models.verdicts import FileReport, Recorder, where
 
@@ -201,7 +201,7 @@ class Analyzer:
 
             opened = lz4.frame.LZ4FrameFile(source, mode="rb")
         else:
-            opened = io.BufferedReader(ZlibReader(source))
+            opened = io.BufferedReader(Inflater(source))
         # read1: a truncated stream still yields what decompresses before the cut.
         inner = BoundedReader(_FirstRead(opened), self.caps.max_bytes)
         try:

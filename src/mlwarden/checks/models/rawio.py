@@ -12,12 +12,21 @@ from typing import IO
 from mlwarden.checks.models.base import SKIP_CHUNK, BoundedReader, CapExceeded, Malformed
 
 
-class ZlibReader(io.RawIOBase):
-    """A streaming zlib decompressor (joblib's `compress='zlib'`): the stdlib has none."""
+class Inflater(io.RawIOBase):
+    """A streaming zlib/deflate decompressor: the stdlib has none that reads from a
+    stream in bounded steps. `wbits` picks the framing (zlib header for joblib's
+    `compress='zlib'`, raw deflate for a zip member). `lenient_end` keeps what a deflate
+    stream that stops early gave: torch's zip reader hands a truncated member's bytes to
+    the unpickler, so those bytes are what is judged; a joblib stream that stops early is
+    one joblib refuses, so it is malformed."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(
+        self, raw: IO[bytes], *, wbits: int = zlib.MAX_WBITS, lenient_end: bool = False
+    ) -> None:
         self._raw = raw
-        self._z = zlib.decompressobj()
+        self._z = zlib.decompressobj(wbits)
+        self._lenient_end = lenient_end
+        self._what = "deflate data" if wbits < 0 else "zlib stream"
         self._buf = b""
 
     def readable(self) -> bool:
@@ -30,11 +39,14 @@ class ZlibReader(io.RawIOBase):
             # Feed back what a bounded decompress() left over before reading more.
             data = self._z.unconsumed_tail or self._raw.read(64 * 1024)
             if not data:
-                raise Malformed("truncated zlib stream")
+                self._buf = self._z.flush() if self._lenient_end else b""
+                if not self._buf:
+                    raise Malformed(f"truncated {self._what}")
+                break
             try:
                 self._buf = self._z.decompress(data, 1024 * 1024)
             except zlib.error as exc:
-                raise Malformed(f"corrupt zlib stream: {exc}") from None
+                raise Malformed(f"corrupt {self._what}: {exc}") from None
         n = min(len(buffer), len(self._buf))
         buffer[:n] = self._buf[:n]
         self._buf = self._buf[n:]

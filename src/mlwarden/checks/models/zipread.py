@@ -21,7 +21,7 @@ import zlib
 from typing import IO, cast
 
 from mlwarden.checks.models.base import Malformed
-from mlwarden.checks.models.rawio import Window
+from mlwarden.checks.models.rawio import Inflater, Window
 
 LOCAL_HEADER = 30
 
@@ -48,41 +48,6 @@ def local_name(f: IO[bytes], info: zipfile.ZipInfo) -> bytes | None:
         return None
 
 
-class _Inflate(io.RawIOBase):
-    """Raw deflate over a window of compressed bytes; the CRC is not checked (torch does
-    not check it either)."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._raw = raw
-        self._z = zlib.decompressobj(-15)
-        self._buf = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while not self._buf:
-            if self._z.eof:
-                return 0
-            data = self._z.unconsumed_tail or self._raw.read(64 * 1024)
-            if not data:
-                if self._z.eof:
-                    return 0
-                # A deflate stream that stops early: what came out was judged.
-                self._buf = self._z.flush()
-                if not self._buf:
-                    raise Malformed("truncated deflate data")
-                break
-            try:
-                self._buf = self._z.decompress(data, 1024 * 1024)
-            except zlib.error as exc:
-                raise Malformed(f"corrupt deflate data: {exc}") from None
-        n = min(len(buffer), len(self._buf))
-        buffer[:n] = self._buf[:n]
-        self._buf = self._buf[n:]
-        return n
-
-
 def open_member(f: IO[bytes], archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
     """The member's bytes as the loader sees them: a seekable window for a stored member,
     a streaming inflater for a deflated one, `zipfile` for the other methods."""
@@ -92,7 +57,7 @@ def open_member(f: IO[bytes], archive: zipfile.ZipFile, info: zipfile.ZipInfo) -
     if info.compress_type == zipfile.ZIP_DEFLATED:
         start = data_offset(f, info)
         window = cast(IO[bytes], Window(f, start, info.compress_size))
-        return io.BufferedReader(_Inflate(window))
+        return io.BufferedReader(Inflater(window, wbits=-zlib.MAX_WBITS, lenient_end=True))
     if info.flag_bits & 0x1:
         raise Malformed(
             f"encrypted member compressed with method {info.compress_type}: no loader can "

@@ -10,11 +10,11 @@ import re
 
 import yaml
 
-from mlwarden.checks.pins import yaml as y
 from mlwarden.checks.pins.common import read
 from mlwarden.checks.pins.requirements import check_index_option
 from mlwarden.checks.pins.shell import INDEX_ENV, check_shell, unsafe_strategy_message
 from mlwarden.checks.pins.specs import BadRequirement, SpecChecker
+from mlwarden.core import yamlpos as y
 from mlwarden.core.findings import Severity
 from mlwarden.core.sources import Snapshot
 
@@ -30,7 +30,7 @@ def _load(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> lis
     if text is None:
         return None
     try:
-        return y.compose(text)
+        return y.compose_all(text)
     except y.YamlError as exc:
         specs.sink.error(path, str(exc))
         return None
@@ -49,9 +49,9 @@ def scan_workflow(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker
     for doc in docs or []:
         for key, _, value in y.walk_pairs(doc):
             if key == "uses" and (ref := y.scalar(value)):
-                _check_uses(path, y.line_of(value), ref.strip(), specs)
+                _check_uses(path, y.line(value), ref.strip(), specs)
             elif key == "run" and y.scalar(value):
-                check_shell(specs, path, [(n, _one_word(t)) for n, t in y.block_lines(value)])
+                check_shell(specs, path, [(n, _one_word(t)) for n, t in y.text_lines(value)])
             elif key == "env":
                 _check_env(path, value, specs)
 
@@ -60,13 +60,13 @@ def _check_env(path: str, env: yaml.Node, specs: SpecChecker) -> None:
     """`env:` of a workflow, job or step: index variables pip and uv read."""
     for key, key_node, value in y.walk_pairs(env):
         text = (y.scalar(value) or "").strip()
-        if not text or "${{" in text or y.line_of(key_node) != y.line_of(value):
+        if not text or "${{" in text or y.line(key_node) != y.line(value):
             continue  # an expression decides it, or a nested mapping
         if key == "UV_INDEX_STRATEGY" and text.startswith("unsafe-"):
             specs.sink.add(
                 "PIN011",
                 path,
-                y.line_of(value),
+                y.line(value),
                 unsafe_strategy_message(f"`{key}: {text}`"),
                 f"strategy:{text}",
             )
@@ -74,7 +74,7 @@ def _check_env(path: str, env: yaml.Node, specs: SpecChecker) -> None:
         if option is None:
             continue
         for url in text.replace(",", " ").split():
-            check_index_option(specs.sink, specs.options, path, y.line_of(value), option, url)
+            check_index_option(specs.sink, specs.options, path, y.line(value), option, url)
 
 
 def _check_uses(path: str, line: int, ref: str, specs: SpecChecker) -> None:
@@ -130,7 +130,7 @@ def scan_precommit(path: str, files: Snapshot, max_bytes: int, specs: SpecChecke
             specs.sink.add(
                 "PIN018",
                 path,
-                y.line_of(rev_node),
+                y.line(rev_node),
                 f"`rev: {rev}` for {url} is {what}: use a release tag or, safer, the commit SHA "
                 "(`pre-commit autoupdate --freeze`)",
                 f"{url}@{rev}",
@@ -154,7 +154,7 @@ def _check_additional_dependencies(path: str, hook: yaml.Node, specs: SpecChecke
             # A hook's own environment, not the pipeline's: low, not medium.
             specs.check(
                 path,
-                y.line_of(node),
+                y.line(node),
                 value,
                 where=" in additional_dependencies",
                 pin_severity=Severity.LOW,

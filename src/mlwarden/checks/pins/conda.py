@@ -7,11 +7,12 @@ import re
 
 import yaml
 
-from mlwarden.checks.pins import yaml as y
 from mlwarden.checks.pins.common import check_index_url, read, redact
-from mlwarden.checks.pins.reqfile import iter_options, split_tokens
+from mlwarden.checks.pins.reqfile import iter_options
 from mlwarden.checks.pins.requirements import check_index_option
 from mlwarden.checks.pins.specs import BadRequirement, SpecChecker
+from mlwarden.core import yamlpos as y
+from mlwarden.core.shell import split_tokens
 from mlwarden.core.sources import Snapshot
 
 # name, then an optional version part: "numpy=1.26.4=py311h", "numpy 1.26.4", "numpy>=1.2"
@@ -51,7 +52,7 @@ def scan(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> list
     if text is None:
         return []
     try:
-        docs = y.compose(text)
+        docs = y.compose_all(text)
     except y.YamlError as exc:
         sink.error(path, str(exc))
         return []
@@ -60,11 +61,11 @@ def scan(path: str, files: Snapshot, max_bytes: int, specs: SpecChecker) -> list
         for node in y.seq(y.get(doc, "channels")):
             channel = y.scalar(node)
             if channel:
-                _check_channel(specs, path, y.line_of(node), channel)
+                _check_channel(specs, path, y.line(node), channel)
         for node in y.seq(y.get(doc, "dependencies")):
             value = y.scalar(node)
             if value is not None:
-                _check_conda_spec(specs, path, y.line_of(node), value)
+                _check_conda_spec(specs, path, y.line(node), value)
                 continue
             for entry in y.seq(y.get(node, "pip")):
                 includes += _check_pip_entry(specs, path, entry)
@@ -118,7 +119,7 @@ def _check_pip_entry(specs: SpecChecker, path: str, node: yaml.Node) -> list[str
     value = y.scalar(node)
     if value is None:
         return []
-    line = y.line_of(node)
+    line = y.line(node)
     text = value.strip()
     if not text.startswith("-"):
         try:

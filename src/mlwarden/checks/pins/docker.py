@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 
 from mlwarden.checks.pins.common import read
-from mlwarden.checks.pins.reqfile import split_tokens
 from mlwarden.checks.pins.requirements import check_index_option
 from mlwarden.checks.pins.shell import (
     INDEX_ENV,
@@ -16,6 +15,7 @@ from mlwarden.checks.pins.shell import (
     unsafe_strategy_message,
 )
 from mlwarden.checks.pins.specs import SpecChecker
+from mlwarden.core.shell import split_tokens
 from mlwarden.core.sources import Snapshot
 
 _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)\s+(.*)$", re.DOTALL)

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import json
 import posixpath
-import sys
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
 from mlwarden.checks.pins.common import Sink, read
+from mlwarden.core import toml
 from mlwarden.core.sources import Snapshot
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "pylock.toml", "Pipfile.lock")
 
 
 def parse_toml(text: str) -> dict[str, Any]:
-    """tomllib.loads, with every failure (deep nesting too) as one ValueError line."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"invalid TOML: {str(exc).splitlines()[0]}") from None
-    except RecursionError:
-        raise ValueError("invalid TOML: nested too deeply") from None
+    """The one TOML reader (`core.toml`); its TomlError is a ValueError callers catch."""
+    return toml.loads(text)
 
 
 def parse_json(text: str) -> Any:

@@ -8,9 +8,10 @@ the requirement starts. Pure parsing; the checks live in pins_requirements.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from mlwarden.core.shell import split_tokens
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _VALUE_OPTS = {
@@ -63,16 +64,6 @@ def logical_lines(text: str) -> Iterator[tuple[int, str]]:
         stripped = _COMMENT.sub("", "".join(pending)).strip()
         if stripped:
             yield first, stripped
-
-
-def split_tokens(text: str) -> list[str]:
-    """Shell-like words; plain whitespace split when there is nothing to unquote (fast)."""
-    if not any(c in text for c in "\"'\\"):
-        return text.split()
-    try:
-        return shlex.split(text, posix=True)
-    except ValueError:
-        return text.split()
 
 
 def iter_options(tokens: list[str]) -> Iterator[tuple[str, str | None]]:

@@ -6,19 +6,18 @@ import contextlib
 import re
 from collections.abc import Iterator
 
-from mlwarden.checks.pins.reqfile import iter_options, split_tokens
+from mlwarden.checks.pins.reqfile import iter_options
 from mlwarden.checks.pins.requirements import check_index_option
 from mlwarden.checks.pins.specs import BadRequirement, SpecChecker
-
-_SEPARATORS = re.compile(r"&&|\|\||;|\||\n|\$\(|`|\)")
-_PIP = re.compile(r"^(?:pip[0-9.]*|python[0-9.]*\s+-m\s+pip|uv\s+pip)$")
-_PIPE_TO_SHELL = re.compile(
-    r"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?(?:-\S+\s+)*"
-    r"(?:/usr/bin/env\s+)?(?:/\w+/)*(?:ba|z|da|k|c|fi)?sh\b"
-    r"|\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?(?:python[0-9.]*|perl|ruby|node)\b"
-    r"|\b(?:ba|z)?sh\s+(?:-c\s+)?[\"']?\$\(\s*(?:curl|wget)\b"
-    r"|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b"
+from mlwarden.core.shell import (
+    Lines,
+    logical_commands,
+    pipe_to_shell,
+    simple_commands,
+    split_tokens,
 )
+
+_PIP = re.compile(r"^(?:pip[0-9.]*|python[0-9.]*\s+-m\s+pip|uv\s+pip)$")
 # Options that take a value, beyond the requirement-file ones, so values are not
 # mistaken for package names.
 _VALUE = frozenset(
@@ -110,22 +109,7 @@ def check_shell(specs: SpecChecker, path: str, lines: Lines) -> None:
 
 
 def pipes_to_shell(text: str) -> bool:
-    return bool(_PIPE_TO_SHELL.search(text))
-
-
-Lines = list[tuple[int, str]]
-
-
-def logical_commands(lines: Lines) -> Iterator[tuple[str, Lines]]:
-    """Shell text with backslash continuations joined, with the physical lines behind it."""
-    pending: Lines = []
-    for number, text in lines:
-        pending.append((number, text))
-        if not text.rstrip().endswith("\\"):
-            yield " ".join(t.rstrip().removesuffix("\\") for _, t in pending), pending
-            pending = []
-    if pending:
-        yield " ".join(t.rstrip().removesuffix("\\") for _, t in pending), pending
+    return pipe_to_shell(text) is not None
 
 
 def locate(lines: Lines, word: str) -> int:
@@ -149,13 +133,8 @@ def pip_commands(lines: Lines) -> Iterator[tuple[list[str], Lines]]:
                 yield args, physical
 
 
-# A shell comment: `%pip install -qr requirements.txt  # install` installs no `install`.
-_COMMENT = re.compile(r"(?:^|\s)#.*$")
-
-
 def _pip_args(text: str) -> Iterator[list[str]]:
-    for segment in _SEPARATORS.split(_COMMENT.sub("", text)):
-        words = split_tokens(segment)
+    for words in simple_commands(text):
         # skip `sudo`, env assignments, `RUN --mount=...` flags before the command
         while words and (words[0] in ("sudo", "exec", "time") or "=" in words[0]):
             words = words[1:]
