@@ -54,3 +54,15 @@ def test_sarif_of_the_example_validates_and_names_every_rule() -> None:
     }
     # Repository-relative, as code scanning resolves them against the checkout.
     assert "examples/ml-project/src/trainer/train.py" in uris
+
+
+def test_readme_example_output_is_what_the_quick_start_prints() -> None:
+    # The README shows the Quick start's output verbatim; a rule or message change that
+    # alters it must change the README too.
+    readme = (REPO_ROOT / "README.md").read_text()
+    section = readme.split("## Example output", 1)[1]
+    shown = section.split("```\n", 2)[1]
+    example = REPO_ROOT / "examples" / "ml-project"
+    result = run_mlwarden(example, "scan", "--config", ".mlwarden.toml", ".")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == shown
