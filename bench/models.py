@@ -167,8 +167,19 @@ def keras(config: object) -> bytes:
     with zipfile.ZipFile(out, "w") as zf:
         zf.writestr("metadata.json", json.dumps({"keras_version": "3.6.0"}))
         zf.writestr("config.json", json.dumps(config))
-        zf.writestr("model.weights.h5", b"\x89HDF\r\n\x1a\n" + b"\0" * 32)
+        zf.writestr("model.weights.h5", _empty_hdf5())
     return out.getvalue()
+
+
+def _empty_hdf5() -> bytes:
+    """A real (empty) HDF5 file written by h5py: a header alone is an unreadable member,
+    which the models hook rightly fails closed on (MOD007)."""
+    import h5py
+
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w"):
+        pass
+    return buffer.getvalue()
 
 
 def keras_model(layers: list[dict[str, object]]) -> dict[str, object]:
@@ -407,26 +418,28 @@ def mlwarden_scan(
     paths: list[str], *, size_policy: bool = True
 ) -> dict[str, list[dict[str, object]]]:
     sys.path.insert(0, str(ROOT / "src"))
-    from mlwarden.checks.models import Options, run
-    from mlwarden.core.config import Config
-    from mlwarden.core.files import walk
-    from mlwarden.core.hooks import ScanContext
+    from mlwarden.core.runner import ScanRequest, run_scan
 
-    files = tuple(walk(paths))
-    # Without the size policy (MOD004), no `git check-attr` runs: the analysis alone.
-    options = Options() if size_policy else Options(max_size_mb=1e12)
-    result = run(ScanContext(Path.cwd(), files, Config(root=Path.cwd())), options)
-    out: dict[str, list[dict[str, object]]] = {path: [] for path in files}
-    for finding in result.findings:
-        out[finding.location.path].append(
+    files = tuple(paths)
+    # Through the one runner, as `mlwarden scan --hook models FILES` judges them;
+    # `size_policy=False` leaves out the size policy's findings (MOD004).
+    request = ScanRequest(hooks=("models",), paths=files, cache=False, jobs=1)
+    report = run_scan(request)
+    # Keyed by absolute path: the runner reports paths relative to where it ran.
+    out: dict[str, list[dict[str, object]]] = {os.path.abspath(path): [] for path in files}
+    for finding in report.findings:
+        if not size_policy and finding.rule_id == "MOD004":
+            continue
+        out.setdefault(os.path.abspath(finding.location.path), []).append(
             {
                 "rule": finding.rule_id,
                 "severity": finding.severity.label,
                 "message": finding.message,
             }
         )
-    for error in result.errors:
-        out[error.path].append({"rule": "error", "severity": "error", "message": error.message})
+    for error in report.errors:
+        failed = {"rule": "error", "severity": "error", "message": error.message}
+        out.setdefault(os.path.abspath(error.path), []).append(failed)
     return out
 
 
@@ -440,7 +453,7 @@ def run_mlwarden_process(paths: list[str]) -> subprocess.CompletedProcess[str]:
 
 def verdict_mlwarden(path: Path) -> tuple[bool, bool]:
     """(flagged, error) for one file: flagged = a finding that fails the hook (>= low)."""
-    found = mlwarden_scan([str(path)]).get(str(path), [])
+    found = mlwarden_scan([str(path)]).get(os.path.abspath(path), [])
     flagged = any(f["severity"] in ("low", "medium", "high", "critical") for f in found)
     return flagged, any(f["rule"] == "error" for f in found)
 

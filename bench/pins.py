@@ -30,10 +30,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from mlwarden.checks.pins import Options, run
-from mlwarden.core.config import Config
 from mlwarden.core.findings import HookResult
-from mlwarden.core.hooks import ScanContext
+from mlwarden.core.runner import ScanRequest, run_scan
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
@@ -342,10 +340,12 @@ def write(root: Path, docs: list[Doc]) -> None:
 
 
 def scan(root: Path, files: list[str]) -> tuple[HookResult, float]:
-    ctx = ScanContext(root=root, files=tuple(files), config=Config(root=root))
+    # Through the one runner, as `mlwarden scan --hook pins FILES` judges them (no cache:
+    # every run must judge every file).
+    request = ScanRequest(hooks=("pins",), paths=tuple(files), cache=False, jobs=1)
     start = time.perf_counter()
-    result = run(ctx, Options())
-    return result, time.perf_counter() - start
+    report = run_scan(request, cwd=root)
+    return HookResult(report.findings, report.errors), time.perf_counter() - start
 
 
 def score(docs: list[Doc], result: HookResult) -> list[str]:

@@ -41,8 +41,14 @@ class Case:
     source: str
 
     def as_json(self) -> dict[str, str]:
-        return {"id": self.id, "file": self.file, "expect": self.expect, "class": self.cls,
-                "description": self.description, "source": self.source}
+        return {
+            "id": self.id,
+            "file": self.file,
+            "expect": self.expect,
+            "class": self.cls,
+            "description": self.description,
+            "source": self.source,
+        }
 
 
 class Corpus:

@@ -60,8 +60,12 @@ def _evil_lambda(layer: dict[str, Any]) -> None:
 
 
 def _fn_ref(module: str, name: str) -> dict[str, Any]:
-    return {"module": module, "class_name": "function", "config": name,
-            "registered_name": "function"}
+    return {
+        "module": module,
+        "class_name": "function",
+        "config": name,
+        "registered_name": "function",
+    }
 
 
 def _rewrite_keras(data: bytes, members: dict[str, bytes | None]) -> bytes:
@@ -85,14 +89,20 @@ def keras_cases(c: Corpus) -> None:
 
     cls = "keras"
     keras.utils.set_random_seed(0)
-    dense = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"),
-                              keras.layers.Dense(1)])
-    lam = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda x: x * 2.0),
-                            keras.layers.Dense(1)])
+    dense = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dense(1)]
+    )
+    lam = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Lambda(lambda x: x * 2.0), keras.layers.Dense(1)]
+    )
     with tempfile.TemporaryDirectory() as tmp:
         saved: dict[str, bytes] = {}
-        for name, model, ext in (("dense", dense, ".keras"), ("dense", dense, ".h5"),
-                                 ("lam", lam, ".keras"), ("lam", lam, ".h5")):
+        for name, model, ext in (
+            ("dense", dense, ".keras"),
+            ("dense", dense, ".h5"),
+            ("lam", lam, ".keras"),
+            ("lam", lam, ".h5"),
+        ):
             path = Path(tmp) / (name + ext)
             model.save(path)
             saved[name + ext] = path.read_bytes()
@@ -105,46 +115,71 @@ def keras_cases(c: Corpus) -> None:
             return dict(json.loads(z.read("config.json")))
 
     evil_cfg = _patch_config(config_of(saved["lam.keras"]), _evil_lambda)
-    c.add(cls, "keras_lambda_bytecode", "model.keras",
-          _rewrite_keras(saved["lam.keras"], {"config.json": evil_cfg.encode()}),
-          expect="malicious", source="CVE-2024-3660",
-          what="Keras v3 archive, Lambda layer with marshalled bytecode calling os.system")
+    c.add(
+        cls,
+        "keras_lambda_bytecode",
+        "model.keras",
+        _rewrite_keras(saved["lam.keras"], {"config.json": evil_cfg.encode()}),
+        expect="malicious",
+        source="CVE-2024-3660",
+        what="Keras v3 archive, Lambda layer with marshalled bytecode calling os.system",
+    )
 
     def os_activation(layer: dict[str, Any]) -> None:
         if layer["class_name"] == "Dense" and layer["config"].get("units") == 3:
             layer["config"]["activation"] = _fn_ref("os", "system")
 
-    c.add(cls, "keras_module_outside_allowlist", "model.keras",
-          _rewrite_keras(saved["dense.keras"], {
-              "config.json": _patch_config(config_of(saved["dense.keras"]),
-                                           os_activation).encode()}),
-          expect="malicious", source="CVE-2025-1550",
-          what="config.json points a Dense activation at module `os`, function `system`")
+    c.add(
+        cls,
+        "keras_module_outside_allowlist",
+        "model.keras",
+        _rewrite_keras(
+            saved["dense.keras"],
+            {"config.json": _patch_config(config_of(saved["dense.keras"]), os_activation).encode()},
+        ),
+        expect="malicious",
+        source="CVE-2025-1550",
+        what="config.json points a Dense activation at module `os`, function `system`",
+    )
 
     def unsafe_chain(layer: dict[str, Any]) -> None:
         if layer["class_name"] == "Lambda":
-            layer["config"]["function"] = _fn_ref("keras.config",
-                                                  "enable_unsafe_deserialization")
+            layer["config"]["function"] = _fn_ref("keras.config", "enable_unsafe_deserialization")
 
     chain = config_of(saved["lam.keras"])
     _patch_config(chain, unsafe_chain)
-    second = json.loads(json.dumps(next(lyr for lyr in _layers(chain)
-                                        if lyr["class_name"] == "Lambda")))
+    second = json.loads(
+        json.dumps(next(lyr for lyr in _layers(chain) if lyr["class_name"] == "Lambda"))
+    )
     second["config"]["name"] = "lambda_payload"
-    second["config"]["function"] = {"module": "keras.models", "class_name": "function",
-                                    "config": "load_model", "registered_name": "function"}
+    second["config"]["function"] = {
+        "module": "keras.models",
+        "class_name": "function",
+        "config": "load_model",
+        "registered_name": "function",
+    }
     second["config"]["arguments"] = {"filepath": "/tmp/attacker.keras", "safe_mode": False}
     chain["config"]["layers"].insert(2, second)
-    c.add(cls, "keras_enable_unsafe_deserialization", "model.keras",
-          _rewrite_keras(saved["lam.keras"], {"config.json": json.dumps(chain).encode()}),
-          expect="malicious", source="CVE-2025-9906; CVE-2025-8747",
-          what="Lambda calling keras.config.enable_unsafe_deserialization, then a Lambda "
-          "calling keras.models.load_model(safe_mode=False)")
-    c.add(cls, "keras_no_metadata", "model.keras",
-          make_zip([("config.json", evil_cfg.encode())], compress=zipfile.ZIP_DEFLATED),
-          expect="malicious", source="CVE-2024-3660",
-          what=".keras archive with only config.json (no metadata.json, no weights): the "
-          "Lambda bytecode runs while the config is deserialised")
+    c.add(
+        cls,
+        "keras_enable_unsafe_deserialization",
+        "model.keras",
+        _rewrite_keras(saved["lam.keras"], {"config.json": json.dumps(chain).encode()}),
+        expect="malicious",
+        source="CVE-2025-9906; CVE-2025-8747",
+        what="Lambda calling keras.config.enable_unsafe_deserialization, then a Lambda "
+        "calling keras.models.load_model(safe_mode=False)",
+    )
+    c.add(
+        cls,
+        "keras_no_metadata",
+        "model.keras",
+        make_zip([("config.json", evil_cfg.encode())], compress=zipfile.ZIP_DEFLATED),
+        expect="malicious",
+        source="CVE-2024-3660",
+        what=".keras archive with only config.json (no metadata.json, no weights): the "
+        "Lambda bytecode runs while the config is deserialised",
+    )
 
     def evil_h5(path: Path) -> None:
         path.write_bytes(saved["lam.h5"])
@@ -153,19 +188,52 @@ def keras_cases(c: Corpus) -> None:
             config = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
             f.attrs["model_config"] = _patch_config(config, _evil_lambda)
 
-    c.add(cls, "keras_h5_lambda", "model.h5", evil_h5, expect="malicious",
-          source="CVE-2025-9905",
-          what="legacy HDF5 Keras model whose Lambda layer holds os.system bytecode "
-          "(safe_mode is ignored for .h5)")
-    c.add(cls, "keras_dense_benign", "model.keras", saved["dense.keras"], expect="benign",
-          source=KERAS_SAVING, what=f"real keras {keras.__version__} .keras (Dense, jax)")
-    c.add(cls, "keras_h5_benign", "model.h5", saved["dense.h5"], expect="benign",
-          source=KERAS_SAVING, what="real keras legacy .h5 (Dense)")
-    c.add(cls, "keras_weights_h5_benign", "model.weights.h5", saved["weights"],
-          expect="benign", source=KERAS_SAVING, what="real keras .weights.h5")
-    c.add(cls, "keras_config_not_json", "model.keras",
-          _rewrite_keras(saved["dense.keras"], {"config.json": b"{\"class_name\": Seq"}),
-          expect="fail-closed", source=KERAS_SAVING, what=".keras whose config.json is cut")
+    c.add(
+        cls,
+        "keras_h5_lambda",
+        "model.h5",
+        evil_h5,
+        expect="malicious",
+        source="CVE-2025-9905",
+        what="legacy HDF5 Keras model whose Lambda layer holds os.system bytecode "
+        "(safe_mode is ignored for .h5)",
+    )
+    c.add(
+        cls,
+        "keras_dense_benign",
+        "model.keras",
+        saved["dense.keras"],
+        expect="benign",
+        source=KERAS_SAVING,
+        what=f"real keras {keras.__version__} .keras (Dense, jax)",
+    )
+    c.add(
+        cls,
+        "keras_h5_benign",
+        "model.h5",
+        saved["dense.h5"],
+        expect="benign",
+        source=KERAS_SAVING,
+        what="real keras legacy .h5 (Dense)",
+    )
+    c.add(
+        cls,
+        "keras_weights_h5_benign",
+        "model.weights.h5",
+        saved["weights"],
+        expect="benign",
+        source=KERAS_SAVING,
+        what="real keras .weights.h5",
+    )
+    c.add(
+        cls,
+        "keras_config_not_json",
+        "model.keras",
+        _rewrite_keras(saved["dense.keras"], {"config.json": b'{"class_name": Seq'}),
+        expect="fail-closed",
+        source=KERAS_SAVING,
+        what=".keras whose config.json is cut",
+    )
 
 
 CHATML = (
@@ -220,32 +288,72 @@ def _gguf(template: str | None) -> Callable[[Path], None]:
 def gguf_cases(c: Corpus) -> None:
     cls = "gguf"
     source = "CVE-2024-34359"
-    c.add(cls, "gguf_template_subclasses", "model.gguf", _gguf(SSTI_SUBCLASSES),
-          expect="malicious", source=source,
-          what="tokenizer.chat_template walks __subclasses__ to os.system (sandbox escape)")
-    c.add(cls, "gguf_template_attr_concat", "model.gguf", _gguf(SSTI_ATTR), expect="malicious",
-          source=source, what="chat_template reaches os via |attr() on names built by "
-          "concatenation (no literal dunder in the text)")
-    c.add(cls, "gguf_template_chatml", "model.gguf", _gguf(CHATML), expect="benign",
-          source=source, what="real GGUF (gguf package) with a ChatML chat_template")
-    c.add(cls, "gguf_template_raise_exception", "model.gguf", _gguf(ALTERNATING),
-          expect="benign", source=source,
-          what="real GGUF with a Llama-2 style template (raise_exception, filters, slicing)")
-    c.add(cls, "gguf_no_template", "model.gguf", _gguf(None), expect="benign", source=source,
-          what="real GGUF without a chat template")
+    c.add(
+        cls,
+        "gguf_template_subclasses",
+        "model.gguf",
+        _gguf(SSTI_SUBCLASSES),
+        expect="malicious",
+        source=source,
+        what="tokenizer.chat_template walks __subclasses__ to os.system (sandbox escape)",
+    )
+    c.add(
+        cls,
+        "gguf_template_attr_concat",
+        "model.gguf",
+        _gguf(SSTI_ATTR),
+        expect="malicious",
+        source=source,
+        what="chat_template reaches os via |attr() on names built by "
+        "concatenation (no literal dunder in the text)",
+    )
+    c.add(
+        cls,
+        "gguf_template_chatml",
+        "model.gguf",
+        _gguf(CHATML),
+        expect="benign",
+        source=source,
+        what="real GGUF (gguf package) with a ChatML chat_template",
+    )
+    c.add(
+        cls,
+        "gguf_template_raise_exception",
+        "model.gguf",
+        _gguf(ALTERNATING),
+        expect="benign",
+        source=source,
+        what="real GGUF with a Llama-2 style template (raise_exception, filters, slicing)",
+    )
+    c.add(
+        cls,
+        "gguf_no_template",
+        "model.gguf",
+        _gguf(None),
+        expect="benign",
+        source=source,
+        what="real GGUF without a chat template",
+    )
 
     def truncated(path: Path) -> None:
         _gguf(CHATML)(path)
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 3])
 
-    c.add(cls, "gguf_truncated", "model.gguf", truncated, expect="fail-closed",
-          source="https://github.com/ggml-org/ggml/blob/master/docs/gguf.md",
-          what="GGUF cut in its metadata")
+    c.add(
+        cls,
+        "gguf_truncated",
+        "model.gguf",
+        truncated,
+        expect="fail-closed",
+        source="https://github.com/ggml-org/ggml/blob/master/docs/gguf.md",
+        what="GGUF cut in its metadata",
+    )
 
 
-def _onnx_model(*, external: str | None = None, custom_domain: str | None = None,
-                ml_domain: bool = False) -> bytes:
+def _onnx_model(
+    *, external: str | None = None, custom_domain: str | None = None, ml_domain: bool = False
+) -> bytes:
     import numpy as np
     from onnx import TensorProto, helper, numpy_helper
 
@@ -278,28 +386,70 @@ def _onnx_model(*, external: str | None = None, custom_domain: str | None = None
 
 def onnx_cases(c: Corpus) -> None:
     cls = "onnx"
-    c.add(cls, "onnx_external_dotdot", "model.onnx",
-          _onnx_model(external="../../../../../../etc/passwd"), expect="malicious",
-          source="CVE-2022-25882", what="initializer external data at ../../../../../../etc/passwd")
-    c.add(cls, "onnx_external_absolute", "model.onnx", _onnx_model(external="/etc/passwd"),
-          expect="malicious", source="CVE-2022-25882",
-          what="initializer external data at an absolute path")
-    c.add(cls, "onnx_custom_domain", "model.onnx",
-          _onnx_model(custom_domain="com.attacker.exec"), expect="malicious",
-          source="https://onnxruntime.ai/docs/reference/operators/add-custom-op.html",
-          what="node RunShell in a custom op domain (runs whatever library registers it)")
-    c.add(cls, "onnx_benign", "model.onnx", _onnx_model(), expect="benign",
-          source="https://onnx.ai/onnx/intro/python.html", what="real onnx Add model")
-    c.add(cls, "onnx_external_inside", "model.onnx", _onnx_model(external="weights.bin"),
-          extra={"weights.bin": bytes(16)}, expect="benign",
-          source="https://onnx.ai/onnx/repo-docs/ExternalData.html",
-          what="external data in a file next to the model")
-    c.add(cls, "onnx_ml_domain", "model.onnx", _onnx_model(ml_domain=True), expect="benign",
-          source="https://onnx.ai/onnx/operators/onnx_aionnxml_Normalizer.html",
-          what="standard ai.onnx.ml domain (Normalizer)")
-    c.add(cls, "onnx_garbage", "model.onnx", b"\x08\x07\x12" + b"\xff" * 64,
-          expect="fail-closed", source="https://onnx.ai/onnx/repo-docs/IR.html",
-          what="model.onnx that is no valid protobuf")
+    c.add(
+        cls,
+        "onnx_external_dotdot",
+        "model.onnx",
+        _onnx_model(external="../../../../../../etc/passwd"),
+        expect="malicious",
+        source="CVE-2022-25882",
+        what="initializer external data at ../../../../../../etc/passwd",
+    )
+    c.add(
+        cls,
+        "onnx_external_absolute",
+        "model.onnx",
+        _onnx_model(external="/etc/passwd"),
+        expect="malicious",
+        source="CVE-2022-25882",
+        what="initializer external data at an absolute path",
+    )
+    c.add(
+        cls,
+        "onnx_custom_domain",
+        "model.onnx",
+        _onnx_model(custom_domain="com.attacker.exec"),
+        expect="malicious",
+        source="https://onnxruntime.ai/docs/reference/operators/add-custom-op.html",
+        what="node RunShell in a custom op domain (runs whatever library registers it)",
+    )
+    c.add(
+        cls,
+        "onnx_benign",
+        "model.onnx",
+        _onnx_model(),
+        expect="benign",
+        source="https://onnx.ai/onnx/intro/python.html",
+        what="real onnx Add model",
+    )
+    c.add(
+        cls,
+        "onnx_external_inside",
+        "model.onnx",
+        _onnx_model(external="weights.bin"),
+        extra={"weights.bin": bytes(16)},
+        expect="benign",
+        source="https://onnx.ai/onnx/repo-docs/ExternalData.html",
+        what="external data in a file next to the model",
+    )
+    c.add(
+        cls,
+        "onnx_ml_domain",
+        "model.onnx",
+        _onnx_model(ml_domain=True),
+        expect="benign",
+        source="https://onnx.ai/onnx/operators/onnx_aionnxml_Normalizer.html",
+        what="standard ai.onnx.ml domain (Normalizer)",
+    )
+    c.add(
+        cls,
+        "onnx_garbage",
+        "model.onnx",
+        b"\x08\x07\x12" + b"\xff" * 64,
+        expect="fail-closed",
+        source="https://onnx.ai/onnx/repo-docs/IR.html",
+        what="model.onnx that is no valid protobuf",
+    )
 
 
 # --- TensorFlow SavedModel, field by field (tensorflow/core/protobuf/*.proto) ------------
@@ -325,8 +475,11 @@ def _node(name: str, op: str, inputs: tuple[str, ...] = (), attrs: bytes = b"") 
 
 
 def _pyfunc(name: str, op: str, inputs: tuple[str, ...]) -> bytes:
-    attrs = (_attr("token", pb_str(2, "pyfunc_0")) + _attr("Tin", _type_list(DT_FLOAT))
-             + _attr("Tout", _type_list(DT_FLOAT)))
+    attrs = (
+        _attr("token", pb_str(2, "pyfunc_0"))
+        + _attr("Tin", _type_list(DT_FLOAT))
+        + _attr("Tout", _type_list(DT_FLOAT))
+    )
     return _node(name, op, inputs, attrs)
 
 
@@ -344,10 +497,14 @@ def _const(name: str, values: list[float]) -> bytes:
     import struct
 
     shape = pb_bytes(2, pb_int(1, len(values)))
-    tensor = pb_int(1, DT_FLOAT) + pb_bytes(2, shape) + pb_bytes(
-        4, struct.pack(f"<{len(values)}f", *values))
-    return _node(name, "Const", (), _attr("dtype", _type_attr()) + _attr("value",
-                                                                         pb_bytes(8, tensor)))
+    tensor = (
+        pb_int(1, DT_FLOAT)
+        + pb_bytes(2, shape)
+        + pb_bytes(4, struct.pack(f"<{len(values)}f", *values))
+    )
+    return _node(
+        name, "Const", (), _attr("dtype", _type_attr()) + _attr("value", pb_bytes(8, tensor))
+    )
 
 
 def savedmodel_cases(c: Corpus) -> None:
@@ -355,29 +512,61 @@ def savedmodel_cases(c: Corpus) -> None:
     source = "https://www.tensorflow.org/api_docs/python/tf/py_function"
     placeholder = _node("x", "Placeholder", (), _attr("dtype", _type_attr()))
     identity = _node("y", "Identity", ("pyfunc",), _attr("T", _type_attr()))
-    c.add(cls, "savedmodel_pyfunc", "saved_model.pb",
-          _saved_model([placeholder, _pyfunc("pyfunc", "PyFunc", ("x",)), identity]),
-          extra={"variables/.keep": b""}, expect="malicious", source=source,
-          what="SavedModel graph with a PyFunc op (runs a Python function of the saving "
-          "process; tf.py_func)")
-    signature = pb_str(1, "__inference_call_7") + pb_bytes(2, pb_str(1, "x") + pb_int(3, 1)) \
+    c.add(
+        cls,
+        "savedmodel_pyfunc",
+        "saved_model.pb",
+        _saved_model([placeholder, _pyfunc("pyfunc", "PyFunc", ("x",)), identity]),
+        extra={"variables/.keep": b""},
+        expect="malicious",
+        source=source,
+        what="SavedModel graph with a PyFunc op (runs a Python function of the saving "
+        "process; tf.py_func)",
+    )
+    signature = (
+        pb_str(1, "__inference_call_7")
+        + pb_bytes(2, pb_str(1, "x") + pb_int(3, 1))
         + pb_bytes(3, pb_str(1, "y") + pb_int(3, 1))
-    function = pb_bytes(1, signature) + pb_bytes(3, _pyfunc("eager", "EagerPyFunc", ("x",))) \
+    )
+    function = (
+        pb_bytes(1, signature)
+        + pb_bytes(3, _pyfunc("eager", "EagerPyFunc", ("x",)))
         + pb_bytes(4, pb_str(1, "y") + pb_str(2, "eager:output:0"))
-    call = _node("call", "StatefulPartitionedCall", ("x",),
-                 _attr("f", pb_bytes(10, pb_str(1, "__inference_call_7")))
-                 + _attr("Tin", _type_list(DT_FLOAT)) + _attr("Tout", _type_list(DT_FLOAT)))
-    c.add(cls, "savedmodel_eagerpyfunc_in_function", "saved_model.pb",
-          _saved_model([placeholder, call], (function,)), extra={"variables/.keep": b""},
-          expect="malicious", source=source,
-          what="EagerPyFunc op inside a function of the graph's FunctionDefLibrary")
-    benign = [placeholder, _const("w", [1.0, 2.0, 3.0, 4.0]),
-              _node("mul", "Mul", ("x", "w"), _attr("T", _type_attr())),
-              _node("y", "Identity", ("mul",), _attr("T", _type_attr()))]
-    c.add(cls, "savedmodel_benign", "saved_model.pb", _saved_model(benign),
-          extra={"variables/.keep": b""}, expect="benign",
-          source="https://www.tensorflow.org/guide/saved_model",
-          what="SavedModel graph of Placeholder, Const, Mul, Identity")
+    )
+    call = _node(
+        "call",
+        "StatefulPartitionedCall",
+        ("x",),
+        _attr("f", pb_bytes(10, pb_str(1, "__inference_call_7")))
+        + _attr("Tin", _type_list(DT_FLOAT))
+        + _attr("Tout", _type_list(DT_FLOAT)),
+    )
+    c.add(
+        cls,
+        "savedmodel_eagerpyfunc_in_function",
+        "saved_model.pb",
+        _saved_model([placeholder, call], (function,)),
+        extra={"variables/.keep": b""},
+        expect="malicious",
+        source=source,
+        what="EagerPyFunc op inside a function of the graph's FunctionDefLibrary",
+    )
+    benign = [
+        placeholder,
+        _const("w", [1.0, 2.0, 3.0, 4.0]),
+        _node("mul", "Mul", ("x", "w"), _attr("T", _type_attr())),
+        _node("y", "Identity", ("mul",), _attr("T", _type_attr())),
+    ]
+    c.add(
+        cls,
+        "savedmodel_benign",
+        "saved_model.pb",
+        _saved_model(benign),
+        extra={"variables/.keep": b""},
+        expect="benign",
+        source="https://www.tensorflow.org/guide/saved_model",
+        what="SavedModel graph of Placeholder, Const, Mul, Identity",
+    )
 
 
 # --- Hugging Face configs ------------------------------------------------------------------
@@ -389,30 +578,83 @@ MODELING = b"import os\n\nos.system('echo pwned')\n\n\nclass EvilModel:\n    pas
 def hf_cases(c: Corpus) -> None:
     cls = "hf-config"
     base = {"architectures": ["EvilModel"], "model_type": "evil", "hidden_size": 8}
-    c.add(cls, "hf_config_auto_map", "config.json",
-          json.dumps({**base, "auto_map": {"AutoConfig": "configuration_evil.EvilConfig",
-                                           "AutoModel": "modeling_evil.EvilModel"}},
-                     indent=2).encode(),
-          extra={"modeling_evil.py": MODELING, "configuration_evil.py": MODELING},
-          expect="malicious", source=HF_REMOTE,
-          what="config.json auto_map: trust_remote_code=True imports modeling_evil.py")
-    c.add(cls, "hf_config_auto_map_other_repo", "config.json",
-          json.dumps({**base, "auto_map": {
-              "AutoModel": "attacker/evil-model--modeling_evil.EvilModel"}}).encode(),
-          expect="malicious", source=HF_REMOTE,
-          what="auto_map pointing at code in another Hub repository")
-    c.add(cls, "hf_tokenizer_auto_map", "tokenizer_config.json",
-          json.dumps({"tokenizer_class": "EvilTokenizer", "auto_map": {
-              "AutoTokenizer": ["tokenization_evil.EvilTokenizer", None]}}).encode(),
-          extra={"tokenization_evil.py": MODELING}, expect="malicious", source=HF_REMOTE,
-          what="tokenizer_config.json auto_map (remote tokenizer code)")
-    c.add(cls, "hf_config_benign", "config.json",
-          json.dumps({"architectures": ["BertModel"], "model_type": "bert", "hidden_size": 32,
-                      "num_attention_heads": 2, "num_hidden_layers": 2,
-                      "vocab_size": 100}, indent=2).encode(),
-          expect="benign", source=HF_REMOTE, what="plain BERT config.json")
-    c.add(cls, "hf_tokenizer_chat_template_benign", "tokenizer_config.json",
-          json.dumps({"tokenizer_class": "LlamaTokenizer", "bos_token": "<s>",
-                      "eos_token": "</s>", "chat_template": ALTERNATING}).encode(),
-          expect="benign", source=HF_REMOTE,
-          what="tokenizer_config.json with an ordinary chat template")
+    c.add(
+        cls,
+        "hf_config_auto_map",
+        "config.json",
+        json.dumps(
+            {
+                **base,
+                "auto_map": {
+                    "AutoConfig": "configuration_evil.EvilConfig",
+                    "AutoModel": "modeling_evil.EvilModel",
+                },
+            },
+            indent=2,
+        ).encode(),
+        extra={"modeling_evil.py": MODELING, "configuration_evil.py": MODELING},
+        expect="malicious",
+        source=HF_REMOTE,
+        what="config.json auto_map: trust_remote_code=True imports modeling_evil.py",
+    )
+    c.add(
+        cls,
+        "hf_config_auto_map_other_repo",
+        "config.json",
+        json.dumps(
+            {**base, "auto_map": {"AutoModel": "attacker/evil-model--modeling_evil.EvilModel"}}
+        ).encode(),
+        expect="malicious",
+        source=HF_REMOTE,
+        what="auto_map pointing at code in another Hub repository",
+    )
+    c.add(
+        cls,
+        "hf_tokenizer_auto_map",
+        "tokenizer_config.json",
+        json.dumps(
+            {
+                "tokenizer_class": "EvilTokenizer",
+                "auto_map": {"AutoTokenizer": ["tokenization_evil.EvilTokenizer", None]},
+            }
+        ).encode(),
+        extra={"tokenization_evil.py": MODELING},
+        expect="malicious",
+        source=HF_REMOTE,
+        what="tokenizer_config.json auto_map (remote tokenizer code)",
+    )
+    c.add(
+        cls,
+        "hf_config_benign",
+        "config.json",
+        json.dumps(
+            {
+                "architectures": ["BertModel"],
+                "model_type": "bert",
+                "hidden_size": 32,
+                "num_attention_heads": 2,
+                "num_hidden_layers": 2,
+                "vocab_size": 100,
+            },
+            indent=2,
+        ).encode(),
+        expect="benign",
+        source=HF_REMOTE,
+        what="plain BERT config.json",
+    )
+    c.add(
+        cls,
+        "hf_tokenizer_chat_template_benign",
+        "tokenizer_config.json",
+        json.dumps(
+            {
+                "tokenizer_class": "LlamaTokenizer",
+                "bos_token": "<s>",
+                "eos_token": "</s>",
+                "chat_template": ALTERNATING,
+            }
+        ).encode(),
+        expect="benign",
+        source=HF_REMOTE,
+        what="tokenizer_config.json with an ordinary chat template",
+    )

@@ -108,9 +108,7 @@ CENTRAL = b"PK\x01\x02"
 EOCD = b"PK\x05\x06"
 
 
-def make_zip(
-    members: Iterable[tuple[str, bytes]], *, compress: int = zipfile.ZIP_STORED
-) -> bytes:
+def make_zip(members: Iterable[tuple[str, bytes]], *, compress: int = zipfile.ZIP_STORED) -> bytes:
     """A zip written by the standard library; member names are kept exactly as given."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=compress) as archive:

@@ -59,33 +59,51 @@ DEFAULT_OUT = HERE.parent / ".cache" / "peer_samples"
 DEFAULT_RESULTS = HERE.parent / ".cache" / "peer_samples_results"
 SKIP_SUFFIXES = (".py", ".md", ".txt", ".csv", ".gitignore")
 
-BENIGN_PICKLESCAN = frozenset({
-    "benign0_v0.pkl", "benign0_v3.pkl", "benign0_v4.pkl", "benign_password_protected.zip",
-    "pytorch_model.bin", "new_pytorch_model.bin", "not_a_pickle.bin", "bad_pytorch.pt",
-    "int_array.npy", "int_arrays.npz", "int_arrays_compressed.npz", "object_array.npy",
-    "object_arrays.npz", "object_arrays_compressed.npz",
-})
+BENIGN_PICKLESCAN = frozenset(
+    {
+        "benign0_v0.pkl",
+        "benign0_v3.pkl",
+        "benign0_v4.pkl",
+        "benign_password_protected.zip",
+        "pytorch_model.bin",
+        "new_pytorch_model.bin",
+        "not_a_pickle.bin",
+        "bad_pytorch.pt",
+        "int_array.npy",
+        "int_arrays.npz",
+        "int_arrays_compressed.npz",
+        "object_array.npy",
+        "object_arrays.npz",
+        "object_arrays_compressed.npz",
+    }
+)
 MODELAUDIT_EXCLUDED = (
     (r"^tests/assets/scenarios/license_scenarios/", "licence fixture, no security label"),
     (r"^tests/assets/samples/jinja2/edge_cases/", "jinja2 edge case, neither label"),
     (r"^tests/assets/samples/manifests/suspicious_config\.json$", "secrets/URLs in a config"),
-    (r"^tests/assets/scenarios/security_scenarios/mixed_malicious_model/config\.json$",
-     "secrets/URLs in a config"),
+    (
+        r"^tests/assets/scenarios/security_scenarios/mixed_malicious_model/config\.json$",
+        "secrets/URLs in a config",
+    ),
 )
-MODELAUDIT_BENIGN = r"(^|/)(safe_|benign)[^/]*(/|$)|^tests/assets/samples/pipeline\.skops$" \
+MODELAUDIT_BENIGN = (
+    r"(^|/)(safe_|benign)[^/]*(/|$)|^tests/assets/samples/pipeline\.skops$"
     r"|/simple_nested\.pkl$|/yaml/model_config\.yaml$|/suspicious_benign\.template$"
+)
 MODELAUDIT_MALICIOUS = (
     r"/exploits/|attack|malicious|evil|nested_pickle_|decode_exec|dill_func|path_traversal"
     r"|/obfuscated/|/jinja2/tokenizer_config\.json$|/safetensors/"
 )
-MODELAUDIT_INERT = frozenset({
-    "tests/assets/samples/pickles/decode_exec_chain.pkl",
-    "tests/assets/samples/pickles/malicious_model_realistic.pkl",
-    "tests/assets/samples/pickles/nested_pickle_base64.pkl",
-    "tests/assets/samples/pickles/nested_pickle_hex.pkl",
-    "tests/assets/samples/pickles/nested_pickle_multistage.pkl",
-    "tests/assets/samples/pickles/nested_pickle_raw.pkl",
-})
+MODELAUDIT_INERT = frozenset(
+    {
+        "tests/assets/samples/pickles/decode_exec_chain.pkl",
+        "tests/assets/samples/pickles/malicious_model_realistic.pkl",
+        "tests/assets/samples/pickles/nested_pickle_base64.pkl",
+        "tests/assets/samples/pickles/nested_pickle_hex.pkl",
+        "tests/assets/samples/pickles/nested_pickle_multistage.pkl",
+        "tests/assets/samples/pickles/nested_pickle_raw.pkl",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -97,8 +115,7 @@ class Sample:
     note: str = ""
 
     def as_json(self) -> dict[str, str]:
-        data = {"repo": self.repo, "commit": self.commit, "path": self.path,
-                "label": self.label}
+        data = {"repo": self.repo, "commit": self.commit, "path": self.path, "label": self.label}
         if self.note:
             data["note"] = self.note
         return data
@@ -137,8 +154,9 @@ def label(repo: str, path: str) -> tuple[str, str] | None:
 
 
 def _git(gitdir: Path, *args: str) -> bytes:
-    return subprocess.run(["git", "--git-dir", str(gitdir), *args], capture_output=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", "--git-dir", str(gitdir), *args], capture_output=True, check=True
+    ).stdout
 
 
 def _gitdir(path: Path) -> Path:
@@ -171,12 +189,22 @@ def extract(sample: Sample, gitdir: Path, out: Path) -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--snapshot", action="append", default=[], metavar="OWNER/NAME=PATH",
-                        help="a git snapshot of a peer repository (repeat)")
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON,
-                        help="the pinned (repo, commit, path, label) list")
-    parser.add_argument("--repin", action="store_true",
-                        help="label each snapshot's HEAD again and rewrite --json")
+    parser.add_argument(
+        "--snapshot",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="a git snapshot of a peer repository (repeat)",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=DEFAULT_JSON,
+        help="the pinned (repo, commit, path, label) list",
+    )
+    parser.add_argument(
+        "--repin", action="store_true", help="label each snapshot's HEAD again and rewrite --json"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where samples go")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument("--collect-only", action="store_true")
@@ -185,12 +213,19 @@ def main(argv: list[str] | None = None) -> int:
     snapshots = {k: _gitdir(Path(v)) for k, v in (s.split("=", 1) for s in args.snapshot)}
 
     if args.repin or not args.json.exists():
-        samples = [s for repo, gitdir in sorted(snapshots.items())
-                   for s in collect(repo, gitdir)]
+        samples = [s for repo, gitdir in sorted(snapshots.items()) for s in collect(repo, gitdir)]
         repos = {s.repo: s.commit for s in samples}
-        args.json.write_text(json.dumps({"repos": repos, "rules": __doc__.split(
-            "Labelling rules")[1].strip(), "samples": [s.as_json() for s in samples]},
-            indent=1) + "\n")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "repos": repos,
+                    "rules": __doc__.split("Labelling rules")[1].strip(),
+                    "samples": [s.as_json() for s in samples],
+                },
+                indent=1,
+            )
+            + "\n"
+        )
     pinned = json.loads(args.json.read_text())
     samples = [Sample(**s) for s in pinned["samples"]]
 
@@ -207,26 +242,38 @@ def main(argv: list[str] | None = None) -> int:
             continue
         items.append(Item(f"{s.repo}:{s.path}", path, s.label, s.repo, s.note))
     counts = {lab: sum(i.expect == lab for i in items) for lab in ("malicious", "benign")}
-    print(f"{len(items)} samples {counts}; excluded "
-          f"{sum(s.label == 'excluded' for s in samples)}; absent from the snapshots: "
-          f"{missing or 'none'}", file=sys.stderr)
+    print(
+        f"{len(items)} samples {counts}; excluded "
+        f"{sum(s.label == 'excluded' for s in samples)}; absent from the snapshots: "
+        f"{missing or 'none'}",
+        file=sys.stderr,
+    )
     if args.collect_only:
         return 0
     with tempfile.TemporaryDirectory(prefix="peer-samples-") as tmp:
         tools, found = prepare(args, Path(tmp))
         start = time.perf_counter()
-        rows = run_matrix(items, tools, jobs=args.jobs, sandbox=not args.no_sandbox,
-                          journal=journal(args.results, args.resume))
+        rows = run_matrix(
+            items,
+            tools,
+            jobs=args.jobs,
+            sandbox=not args.no_sandbox,
+            journal=journal(args.results, args.resume),
+        )
         elapsed = time.perf_counter() - start
     names = [t.name for t in tools]
     active = [r for r in rows if r.item.note != "inert"]
-    header = (f"# Peers' published samples: {len(items)} files {counts}\n\nCommits: "
-              + ", ".join(f"{k}@{v[:12]}" for k, v in pinned["repos"].items())
-              + ". Versions: " + ", ".join(f"{k} {v}" for k, v in found.items())
-              + f". Wall time {elapsed:.0f} s{' (resumed)' if args.resume else ''}. "
-              + "Absent from the snapshots: "
-              + (", ".join(missing) or "none") + ".\n\n## Without the samples noted inert\n\n"
-              + tool_table(active, names))
+    header = (
+        f"# Peers' published samples: {len(items)} files {counts}\n\nCommits: "
+        + ", ".join(f"{k}@{v[:12]}" for k, v in pinned["repos"].items())
+        + ". Versions: "
+        + ", ".join(f"{k} {v}" for k, v in found.items())
+        + f". Wall time {elapsed:.0f} s{' (resumed)' if args.resume else ''}. "
+        + "Absent from the snapshots: "
+        + (", ".join(missing) or "none")
+        + ".\n\n## Without the samples noted inert\n\n"
+        + tool_table(active, names)
+    )
     print(write_results(rows, args.results, header, names, args.out.resolve()))
     return 0
 

@@ -66,13 +66,20 @@ class Row:
 
 def load_corpus(root: Path) -> list[Item]:
     cases = json.loads((root / "cases.json").read_text())
-    return [Item(c["id"], root / c["file"], c["expect"], c["class"], c["description"])
-            for c in cases]
+    return [
+        Item(c["id"], root / c["file"], c["expect"], c["class"], c["description"]) for c in cases
+    ]
 
 
-def run_matrix(items: Sequence[Item], tools: Sequence[Tool], *, jobs: int = 1,
-               sandbox: bool = True, progress: bool = True,
-               journal: Path | None = None) -> list[Row]:
+def run_matrix(
+    items: Sequence[Item],
+    tools: Sequence[Tool],
+    *,
+    jobs: int = 1,
+    sandbox: bool = True,
+    progress: bool = True,
+    journal: Path | None = None,
+) -> list[Row]:
     """Every tool on every item; rows in (item, tool) order. Each outcome is appended to
     `journal` (JSON lines) as it comes; outcomes already there are reused (resume)."""
     pairs = [(item, tool) for item in items for tool in tools]
@@ -81,7 +88,8 @@ def run_matrix(items: Sequence[Item], tools: Sequence[Tool], *, jobs: int = 1,
         for line in journal.read_text().splitlines():
             entry = json.loads(line)
             known[(entry["tool"], entry["id"])] = Outcome(
-                entry["verdict"], entry["exit_code"], entry["seconds"], entry["detail"])
+                entry["verdict"], entry["exit_code"], entry["seconds"], entry["detail"]
+            )
     lock = threading.Lock()
     done = 0
 
@@ -93,16 +101,28 @@ def run_matrix(items: Sequence[Item], tools: Sequence[Tool], *, jobs: int = 1,
             outcome = tool.run(item.path, sandbox=sandbox)
             if journal is not None:
                 with lock, journal.open("a") as f:
-                    f.write(json.dumps({"tool": tool.name, "id": item.id,
-                                        "verdict": outcome.verdict,
-                                        "exit_code": outcome.exit_code,
-                                        "seconds": outcome.seconds,
-                                        "detail": outcome.detail}) + "\n")
+                    f.write(
+                        json.dumps(
+                            {
+                                "tool": tool.name,
+                                "id": item.id,
+                                "verdict": outcome.verdict,
+                                "exit_code": outcome.exit_code,
+                                "seconds": outcome.seconds,
+                                "detail": outcome.detail,
+                            }
+                        )
+                        + "\n"
+                    )
         row = Row(item, tool.name, outcome)
         done += 1
         if progress:
-            print(f"\r{done}/{len(pairs)} {tool.name:<10} {item.id[:50]:<50}", end="",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\r{done}/{len(pairs)} {tool.name:<10} {item.id[:50]:<50}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
         return row
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -129,21 +149,29 @@ def _frac(pair: tuple[int, int]) -> str:
 
 
 def tool_table(rows: Sequence[Row], tools: Sequence[str]) -> str:
-    head = ("| tool | malicious caught | malicious not passed (caught or failed) | "
-            "benign flagged | benign failed | fail-closed handled | seconds |\n"
-            "|---|---|---|---|---|---|---|\n")
+    head = (
+        "| tool | malicious caught | malicious not passed (caught or failed) | "
+        "benign flagged | benign failed | fail-closed handled | seconds |\n"
+        "|---|---|---|---|---|---|---|\n"
+    )
     lines = []
     for name in tools:
         mine = [r for r in rows if r.tool == name]
-        lines.append("| " + " | ".join([
-            name,
-            _frac(_count(mine, "malicious", lambda o: o.verdict == DETECTED)),
-            _frac(_count(mine, "malicious", _not_passed)),
-            _frac(_count(mine, "benign", lambda o: o.verdict == DETECTED)),
-            _frac(_count(mine, "benign", lambda o: o.verdict in (FAILED, CRASH))),
-            _frac(_count(mine, "fail-closed", _not_passed)),
-            f"{sum(r.outcome.seconds for r in mine):.1f}",
-        ]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    name,
+                    _frac(_count(mine, "malicious", lambda o: o.verdict == DETECTED)),
+                    _frac(_count(mine, "malicious", _not_passed)),
+                    _frac(_count(mine, "benign", lambda o: o.verdict == DETECTED)),
+                    _frac(_count(mine, "benign", lambda o: o.verdict in (FAILED, CRASH))),
+                    _frac(_count(mine, "fail-closed", _not_passed)),
+                    f"{sum(r.outcome.seconds for r in mine):.1f}",
+                ]
+            )
+            + " |"
+        )
     return head + "\n".join(lines) + "\n"
 
 
@@ -178,37 +206,69 @@ def wrong_list(rows: Sequence[Row], tool: str) -> str:
         if r.tool != tool:
             continue
         o, e = r.outcome, r.item.expect
-        wrong = ((e == "malicious" and o.verdict != DETECTED)
-                 or (e == "benign" and o.verdict != PASS)
-                 or (e == "fail-closed" and not _not_passed(o)))
+        wrong = (
+            (e == "malicious" and o.verdict != DETECTED)
+            or (e == "benign" and o.verdict != PASS)
+            or (e == "fail-closed" and not _not_passed(o))
+        )
         if wrong:
             name = r.item.id if r.item.id.startswith(r.item.cls) else f"{r.item.cls}/{r.item.id}"
-            out.append(f"- `{name}` ({e}) -> **{o.verdict}** "
-                       f"(exit {o.exit_code}) {o.detail[:220]}")
+            out.append(f"- `{name}` ({e}) -> **{o.verdict}** (exit {o.exit_code}) {o.detail[:220]}")
     return "\n".join(out) + "\n" if out else "(none)\n"
 
 
-def write_results(rows: Sequence[Row], folder: Path, header: str, tools: Sequence[str],
-                  root: Path) -> str:
+def write_results(
+    rows: Sequence[Row], folder: Path, header: str, tools: Sequence[str], root: Path
+) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "results.csv").open("w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["id", "class", "expect", "file", "tool", "verdict", "exit_code",
-                         "seconds", "detail"])
+        writer.writerow(
+            ["id", "class", "expect", "file", "tool", "verdict", "exit_code", "seconds", "detail"]
+        )
         for r in rows:
-            writer.writerow([r.item.id, r.item.cls, r.item.expect,
-                             _rel(r.item.path, root), r.tool, r.outcome.verdict,
-                             r.outcome.exit_code, f"{r.outcome.seconds:.3f}",
-                             r.outcome.detail])
-    (folder / "results.json").write_text(json.dumps(
-        [{"id": r.item.id, "class": r.item.cls, "expect": r.item.expect,
-          "file": _rel(r.item.path, root), "tool": r.tool, "verdict": r.outcome.verdict,
-          "exit_code": r.outcome.exit_code, "seconds": round(r.outcome.seconds, 3),
-          "detail": r.outcome.detail} for r in rows], indent=1) + "\n")
-    summary = (header + "\n## Per tool\n\n" + tool_table(rows, tools)
-               + "\n## Per class (m = malicious caught, b = benign flagged, "
-                 "f = fail-closed handled)\n\n" + class_table(rows, tools)
-               + "".join(f"\n## What {t} got wrong\n\n" + wrong_list(rows, t) for t in tools))
+            writer.writerow(
+                [
+                    r.item.id,
+                    r.item.cls,
+                    r.item.expect,
+                    _rel(r.item.path, root),
+                    r.tool,
+                    r.outcome.verdict,
+                    r.outcome.exit_code,
+                    f"{r.outcome.seconds:.3f}",
+                    r.outcome.detail,
+                ]
+            )
+    (folder / "results.json").write_text(
+        json.dumps(
+            [
+                {
+                    "id": r.item.id,
+                    "class": r.item.cls,
+                    "expect": r.item.expect,
+                    "file": _rel(r.item.path, root),
+                    "tool": r.tool,
+                    "verdict": r.outcome.verdict,
+                    "exit_code": r.outcome.exit_code,
+                    "seconds": round(r.outcome.seconds, 3),
+                    "detail": r.outcome.detail,
+                }
+                for r in rows
+            ],
+            indent=1,
+        )
+        + "\n"
+    )
+    summary = (
+        header
+        + "\n## Per tool\n\n"
+        + tool_table(rows, tools)
+        + "\n## Per class (m = malicious caught, b = benign flagged, "
+        "f = fail-closed handled)\n\n"
+        + class_table(rows, tools)
+        + "".join(f"\n## What {t} got wrong\n\n" + wrong_list(rows, t) for t in tools)
+    )
     (folder / "summary.md").write_text(summary)
     return summary
 
@@ -221,19 +281,33 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--mlwarden", default="mlwarden",
-                        help="the mlwarden executable (default: mlwarden on PATH)")
-    parser.add_argument("--peers-venv", type=Path, default=DEFAULT_PEERS_VENV,
-                        help="venv with modelaudit, picklescan, fickling, modelscan")
+    parser.add_argument(
+        "--mlwarden", default="mlwarden", help="the mlwarden executable (default: mlwarden on PATH)"
+    )
+    parser.add_argument(
+        "--peers-venv",
+        type=Path,
+        default=DEFAULT_PEERS_VENV,
+        help="venv with modelaudit, picklescan, fickling, modelscan",
+    )
     parser.add_argument("--tools", default=",".join(ALL_TOOLS))
     parser.add_argument("--jobs", type=int, default=1, help="parallel runs (timings skew)")
     parser.add_argument("--no-sandbox", action="store_true", help="skip `unshare -n`")
-    parser.add_argument("--mlwarden-notes", default=DEFAULT_NOTES,
-                        help="mlwarden rule ids that are policy notes, not findings")
-    parser.add_argument("--mlwarden-incomplete", default=DEFAULT_INCOMPLETE,
-                        help="mlwarden rule ids that mean 'analysis incomplete'")
-    parser.add_argument("--resume", action="store_true",
-                        help="reuse the outcomes journalled in --results by an interrupted run")
+    parser.add_argument(
+        "--mlwarden-notes",
+        default=DEFAULT_NOTES,
+        help="mlwarden rule ids that are policy notes, not findings",
+    )
+    parser.add_argument(
+        "--mlwarden-incomplete",
+        default=DEFAULT_INCOMPLETE,
+        help="mlwarden rule ids that mean 'analysis incomplete'",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="reuse the outcomes journalled in --results by an interrupted run",
+    )
 
 
 def journal(results: Path, resume: bool) -> Path:
@@ -248,9 +322,14 @@ def prepare(args: argparse.Namespace, scratch: Path) -> tuple[list[Tool], dict[s
     if not args.no_sandbox:
         check_sandbox()
     names = [t.strip() for t in args.tools.split(",") if t.strip()]
-    tools = make_tools(names, mlwarden_exe=args.mlwarden, peers_venv=args.peers_venv,
-                       notes=args.mlwarden_notes, incomplete=args.mlwarden_incomplete,
-                       scratch=scratch)
+    tools = make_tools(
+        names,
+        mlwarden_exe=args.mlwarden,
+        peers_venv=args.peers_venv,
+        notes=args.mlwarden_notes,
+        incomplete=args.mlwarden_incomplete,
+        scratch=scratch,
+    )
     return tools, versions(tools, args.peers_venv, args.mlwarden)
 
 
@@ -266,15 +345,22 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="models-bench-") as tmp:
         tools, found = prepare(args, Path(tmp))
         start = time.perf_counter()
-        rows = run_matrix(items, tools, jobs=args.jobs, sandbox=not args.no_sandbox,
-                          journal=journal(args.results, args.resume))
+        rows = run_matrix(
+            items,
+            tools,
+            jobs=args.jobs,
+            sandbox=not args.no_sandbox,
+            journal=journal(args.results, args.resume),
+        )
         elapsed = time.perf_counter() - start
     names = [t.name for t in tools]
-    header = (f"# Models corpus: {len(items)} cases\n\nVersions: "
-              + ", ".join(f"{k} {v}" for k, v in found.items())
-              + f". Sandbox: {'none' if args.no_sandbox else 'unshare -n'}. "
-              f"Wall time {elapsed:.0f} s{' (resumed)' if args.resume else ''}, "
-              f"jobs={args.jobs}.\n")
+    header = (
+        f"# Models corpus: {len(items)} cases\n\nVersions: "
+        + ", ".join(f"{k} {v}" for k, v in found.items())
+        + f". Sandbox: {'none' if args.no_sandbox else 'unshare -n'}. "
+        f"Wall time {elapsed:.0f} s{' (resumed)' if args.resume else ''}, "
+        f"jobs={args.jobs}.\n"
+    )
     print(write_results(rows, args.results, header, names, root))
     print(f"results in {args.results}", file=sys.stderr)
     return 0

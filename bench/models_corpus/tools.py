@@ -85,16 +85,22 @@ class Tool:
             scratch = Path(tmp)
             home = scratch / "home"
             home.mkdir()
-            env = {**os.environ, **PEER_ENV, **self.env, "HOME": str(home),
-                   "TMPDIR": str(scratch)}
+            env = {**os.environ, **PEER_ENV, **self.env, "HOME": str(home), "TMPDIR": str(scratch)}
             argv = self.command(path, scratch)
             if sandbox:
                 argv = ["unshare", "-n", *argv]
             start = time.perf_counter()
             try:
-                proc = subprocess.run(argv, cwd=path.parent, env=env, capture_output=True,
-                                      text=True, errors="replace", timeout=timeout,
-                                      check=False)
+                proc = subprocess.run(
+                    argv,
+                    cwd=path.parent,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    errors="replace",
+                    timeout=timeout,
+                    check=False,
+                )
             except subprocess.TimeoutExpired:
                 return Outcome(CRASH, -1, time.perf_counter() - start, f"timeout {timeout}s")
             seconds = time.perf_counter() - start
@@ -102,8 +108,9 @@ class Tool:
                 outcome = self.interpret(proc.returncode, proc.stdout, proc.stderr, scratch)
             except Exception as exc:  # any unreadable output: the tool crashed on the file
                 tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
-                return Outcome(CRASH, proc.returncode, seconds,
-                               f"unreadable output ({exc}): {tail[0][:200]}")
+                return Outcome(
+                    CRASH, proc.returncode, seconds, f"unreadable output ({exc}): {tail[0][:200]}"
+                )
             return Outcome(outcome.verdict, proc.returncode, seconds, outcome.detail)
 
 
@@ -115,15 +122,26 @@ def _short(items: Sequence[str], limit: int = 3) -> str:
 # --- mlwarden ------------------------------------------------------------------------------
 
 
-def mlwarden(executable: str, config: Path, notes: frozenset[str],
-             incomplete: frozenset[str]) -> Tool:
+def mlwarden(
+    executable: str, config: Path, notes: frozenset[str], incomplete: frozenset[str]
+) -> Tool:
     """`mlwarden scan --hook models --format json`. Findings count unless their rule is a
     policy note (`notes`: pickle-format, large file); `incomplete` rules (analysis
     stopped) and JSON `errors` make the file `failed` when the exit code is non-zero."""
 
     def command(path: Path, _scratch: Path) -> list[str]:
-        return [executable, "scan", "--hook", "models", "--format", "json", "--no-progress",
-                "--config", str(config), path.name]
+        return [
+            executable,
+            "scan",
+            "--hook",
+            "models",
+            "--format",
+            "json",
+            "--no-progress",
+            "--config",
+            str(config),
+            path.name,
+        ]
 
     def interpret(code: int, out: str, _err: str, _scratch: Path) -> Outcome:
         report = json.loads(out)
@@ -132,8 +150,9 @@ def mlwarden(executable: str, config: Path, notes: frozenset[str],
         stops = [f for f in findings if f["rule_id"] in incomplete]
         errors = [e["message"] for e in report.get("errors", [])]
         if hits:
-            return Outcome(DETECTED, code, 0,
-                           _short([f"{f['rule_id']} {f['message']}" for f in hits]))
+            return Outcome(
+                DETECTED, code, 0, _short([f"{f['rule_id']} {f['message']}" for f in hits])
+            )
         trouble = [f"{f['rule_id']} {f['message']}" for f in stops] + errors
         if trouble:
             return Outcome(FAILED if code != 0 else ERROR_PASS, code, 0, _short(trouble))
@@ -153,8 +172,16 @@ def modelaudit(executable: str) -> Tool:
     without such a finding is `failed` (its code: operational error or inconclusive)."""
 
     def command(path: Path, scratch: Path) -> list[str]:
-        return [executable, "scan", path.name, "--format", "json", "--no-cache",
-                "--output", str(scratch / "out.json")]
+        return [
+            executable,
+            "scan",
+            path.name,
+            "--format",
+            "json",
+            "--no-cache",
+            "--output",
+            str(scratch / "out.json"),
+        ]
 
     def interpret(code: int, out: str, _err: str, scratch: Path) -> Outcome:
         report = json.loads((scratch / "out.json").read_text())
@@ -162,8 +189,9 @@ def modelaudit(executable: str) -> Tool:
         hits = [i for i in issues if str(i.get("severity", "")).lower() in MODELAUDIT_SECURITY]
         said = [ln.split(": ", 1)[-1] for ln in out.splitlines() if ln.startswith("Scanned ")]
         if hits:
-            return Outcome(DETECTED, code, 0,
-                           _short([f"{i['severity']}: {i['message']}" for i in hits]))
+            return Outcome(
+                DETECTED, code, 0, _short([f"{i['severity']}: {i['message']}" for i in hits])
+            )
         notes = said + [f"{i.get('severity')}: {i.get('message')}" for i in issues]
         if code != 0:
             return Outcome(FAILED, code, 0, _short(notes) or "exit code 2")
@@ -193,8 +221,7 @@ def picklescan(executable: str) -> Tool:
         found = [ln for ln in out.splitlines() if ln.endswith(" FOUND")]
         if counts["Dangerous globals"] > 0:
             return Outcome(DETECTED, code, 0, _short(found) or "dangerous globals")
-        problems = [ln for ln in (out + err).splitlines()
-                    if "ERROR" in ln or "error" in ln.lower()]
+        problems = [ln for ln in (out + err).splitlines() if "ERROR" in ln or "error" in ln.lower()]
         if code != 0:
             return Outcome(FAILED, code, 0, _short(problems) or f"exit {code}")
         if counts.get("Scanned files", 0) == 0:
@@ -246,10 +273,13 @@ def modelscan(executable: str) -> Tool:
         report = json.loads((scratch / "out.json").read_text())
         issues = report.get("issues", [])
         if issues:
-            return Outcome(DETECTED, code, 0, _short(
-                [f"{i.get('severity')}: {i.get('description')}" for i in issues]))
-        errors = [f"{e.get('category')}: {e.get('description')}"
-                  for e in report.get("errors", [])]
+            return Outcome(
+                DETECTED,
+                code,
+                0,
+                _short([f"{i.get('severity')}: {i.get('description')}" for i in issues]),
+            )
+        errors = [f"{e.get('category')}: {e.get('description')}" for e in report.get("errors", [])]
         if errors or code == 2:
             return Outcome(FAILED, code, 0, _short(errors) or "exit 2")
         return Outcome(PASS, code, 0, "skipped (no scanner)" if code == 3 else "")
@@ -264,17 +294,23 @@ DEFAULT_NOTES = "MOD003,MOD004"
 DEFAULT_INCOMPLETE = "MOD007"
 
 
-def make_tools(names: Sequence[str], *, mlwarden_exe: str, peers_venv: Path,
-               notes: str = DEFAULT_NOTES, incomplete: str = DEFAULT_INCOMPLETE,
-               scratch: Path) -> list[Tool]:
+def make_tools(
+    names: Sequence[str],
+    *,
+    mlwarden_exe: str,
+    peers_venv: Path,
+    notes: str = DEFAULT_NOTES,
+    incomplete: str = DEFAULT_INCOMPLETE,
+    scratch: Path,
+) -> list[Tool]:
     """The tools to run, in table order; raises if an executable is missing."""
     config = scratch / "pyproject.toml"
-    config.write_text("# an empty [tool.mlwarden]: defaults, whatever repo holds the corpus\n"
-                      "[tool.mlwarden]\n")
+    config.write_text(
+        "# an empty [tool.mlwarden]: defaults, whatever repo holds the corpus\n[tool.mlwarden]\n"
+    )
     bin_dir = peers_venv / "bin"
     factories: dict[str, Callable[[], Tool]] = {
-        "mlwarden": lambda: mlwarden(_which(mlwarden_exe), config, _ids(notes),
-                                     _ids(incomplete)),
+        "mlwarden": lambda: mlwarden(_which(mlwarden_exe), config, _ids(notes), _ids(incomplete)),
         "modelaudit": lambda: modelaudit(_which(str(bin_dir / "modelaudit"))),
         "picklescan": lambda: picklescan(_which(str(bin_dir / "picklescan"))),
         "fickling": lambda: fickling(_which(str(bin_dir / "python"))),
@@ -300,16 +336,20 @@ def _which(exe: str) -> str:
 def check_sandbox() -> None:
     """Fail early unless `unshare -n` works and leaves no route out."""
     # No packet is sent: the namespace must simply have no interface but loopback.
-    probe = ("import socket, sys\n"
-             "sys.exit(0 if [n for _, n in socket.if_nameindex()] == ['lo'] else 3)")
+    probe = (
+        "import socket, sys\nsys.exit(0 if [n for _, n in socket.if_nameindex()] == ['lo'] else 3)"
+    )
     try:
-        proc = subprocess.run(["unshare", "-n", "python3", "-c", probe], capture_output=True,
-                              timeout=20, check=False)
+        proc = subprocess.run(
+            ["unshare", "-n", "python3", "-c", probe], capture_output=True, timeout=20, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SystemExit(f"`unshare -n` is needed (run as root): {exc}") from None
     if proc.returncode != 0:
-        raise SystemExit("`unshare -n` failed or the namespace has a route: "
-                         + proc.stderr.decode(errors="replace")[-300:])
+        raise SystemExit(
+            "`unshare -n` failed or the namespace has a route: "
+            + proc.stderr.decode(errors="replace")[-300:]
+        )
 
 
 def versions(tools: Sequence[Tool], peers_venv: Path, mlwarden_exe: str) -> dict[str, str]:
@@ -318,12 +358,16 @@ def versions(tools: Sequence[Tool], peers_venv: Path, mlwarden_exe: str) -> dict
     pip = peers_venv / "bin" / "python"
     for tool in tools:
         if tool.name == "mlwarden":
-            proc = subprocess.run([_which(mlwarden_exe), "--version"], capture_output=True,
-                                  text=True, check=False)
+            proc = subprocess.run(
+                [_which(mlwarden_exe), "--version"], capture_output=True, text=True, check=False
+            )
             out["mlwarden"] = proc.stdout.strip() or proc.stderr.strip()
             continue
         proc = subprocess.run(
             [str(pip), "-c", f"import importlib.metadata as m; print(m.version('{tool.name}'))"],
-            capture_output=True, text=True, check=False)
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         out[tool.name] = proc.stdout.strip()
     return out

@@ -32,3 +32,21 @@ def safe(llm, question):
 def unrelated(expr):
     # ok: SG031
     return eval(expr, {"__builtins__": {}})
+
+
+def pipeline_output(generator, prompt):
+    code = generator(prompt)[0]["generated_text"]
+    # ruleid: SG031
+    exec(code)
+
+
+def pipeline_output_direct(generator, prompt):
+    out = generator(prompt)
+    # ruleid: SG031
+    eval(out["generated_text"])
+
+
+def pipeline_output_shown(generator, prompt):
+    text = generator(prompt)[0]["generated_text"]
+    # ok: SG031
+    print(text)

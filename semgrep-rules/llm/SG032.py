@@ -21,3 +21,9 @@ def fixed(llm, task):
     choice = llm.invoke(task).content
     # ok: SG032
     subprocess.run(["ls", "-l"], check=True)
+
+
+def pipeline_command(generator, prompt):
+    cmd = generator(prompt)[0]["generated_text"]
+    # ruleid: SG032
+    os.system(cmd)

@@ -20,3 +20,15 @@ def main():
     lr = ast.literal_eval(args.lr)
     # ok: SG059
     value = eval("1 + 2")
+
+
+def ask():
+    answer = input("expression> ")
+    # ruleid: SG059
+    return eval(answer)
+
+
+def layer_call(layer, inputs):
+    shape = layer.input(inputs)
+    # ok: SG059
+    return eval(shape)

@@ -17,7 +17,7 @@ from pathlib import Path
 from mlwarden.checks.bandit.engine import BanditIssue, run_bandit
 from mlwarden.checks.bandit.filters import is_false_positive
 from mlwarden.checks.bandit.flow import parse as parse_module
-from mlwarden.checks.bandit.hub import hub_issues
+from mlwarden.checks.bandit.hub import hub_issues, may_load_from_hub
 from mlwarden.checks.bandit.rules import BY_ID, CATALOG, ML_PROFILE, BanditTest, to_rule
 from mlwarden.checks.bandit.source import Code, load_code, locate, syntax_error
 from mlwarden.core.cache import depends_on
@@ -129,7 +129,8 @@ def _more_hub_issues(
             reported.setdefault(issue.fname, set()).add(issue.line)
     more: list[BanditIssue] = []
     for scan_path, code in by_scan_path.items():
-        module = parse_module(code.text()) if code.lines and scan_path not in skipped else None
+        text = code.text() if code.lines and scan_path not in skipped else ""
+        module = parse_module(text) if may_load_from_hub(text) else None
         if module is not None:
             more += hub_issues(module, scan_path, reported.get(scan_path, set()))
     return more
