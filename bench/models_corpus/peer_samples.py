@@ -36,8 +36,6 @@ import json
 import re
 import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -47,9 +45,7 @@ sys.path.insert(0, str(HERE))
 from run import (  # noqa: E402
     Item,
     add_common_args,
-    journal,
-    prepare,
-    run_matrix,
+    run_all,
     tool_table,
     write_results,
 )
@@ -250,17 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.collect_only:
         return 0
-    with tempfile.TemporaryDirectory(prefix="peer-samples-") as tmp:
-        tools, found = prepare(args, Path(tmp))
-        start = time.perf_counter()
-        rows = run_matrix(
-            items,
-            tools,
-            jobs=args.jobs,
-            sandbox=not args.no_sandbox,
-            journal=journal(args.results, args.resume),
-        )
-        elapsed = time.perf_counter() - start
+    tools, found, rows, elapsed = run_all(args, items, "peer-samples-")
     names = [t.name for t in tools]
     active = [r for r in rows if r.item.note != "inert"]
     header = (

@@ -333,16 +333,12 @@ def prepare(args: argparse.Namespace, scratch: Path) -> tuple[list[Tool], dict[s
     return tools, versions(tools, args.peers_venv, args.mlwarden)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
-    parser.add_argument("--only", action="append", default=[], help="only these classes")
-    add_common_args(parser)
-    args = parser.parse_args(argv)
-    root = args.corpus.resolve()
-    items = [i for i in load_corpus(root) if not args.only or i.cls in args.only]
-    with tempfile.TemporaryDirectory(prefix="models-bench-") as tmp:
+def run_all(
+    args: argparse.Namespace, items: Sequence[Item], prefix: str
+) -> tuple[list[Tool], dict[str, str], list[Row], float]:
+    """Every tool of `args` on every item, in a scratch folder: tools, their versions, the
+    rows and the seconds the matrix took (the corpus and the peers' samples alike)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         tools, found = prepare(args, Path(tmp))
         start = time.perf_counter()
         rows = run_matrix(
@@ -352,7 +348,19 @@ def main(argv: list[str] | None = None) -> int:
             sandbox=not args.no_sandbox,
             journal=journal(args.results, args.resume),
         )
-        elapsed = time.perf_counter() - start
+        return tools, found, rows, time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
+    parser.add_argument("--only", action="append", default=[], help="only these classes")
+    add_common_args(parser)
+    args = parser.parse_args(argv)
+    root = args.corpus.resolve()
+    items = [i for i in load_corpus(root) if not args.only or i.cls in args.only]
+    tools, found, rows, elapsed = run_all(args, items, "models-bench-")
     names = [t.name for t in tools]
     header = (
         f"# Models corpus: {len(items)} cases\n\nVersions: "
