@@ -18,7 +18,9 @@ from mlwarden.core.hooks import load_hook
 from mlwarden.core.rules import Rule
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
+# The official SARIF 2.1.0 JSON schema (OASIS sarif-spec, Schemata/sarif-schema-2.1.0.json),
+# kept here so a clone on any machine validates its reports offline.
+SARIF_SCHEMA = REPO_ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
 
 def git(

@@ -36,13 +36,13 @@ def test_example_project_shows_one_problem_per_hook() -> None:
 def test_sarif_of_the_example_validates_and_names_every_rule() -> None:
     import jsonschema
 
-    from tests.conftest import SHARED
+    from tests.conftest import SARIF_SCHEMA
 
     example = REPO_ROOT / "examples" / "ml-project"
     result = run_mlwarden(example, "scan", "--format", "sarif", "--config", ".mlwarden.toml", ".")
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
-    schema = json.loads((SHARED / "data" / "sarif-schema-2.1.0.json").read_text())
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.validate(document, schema)
     run = document["runs"][0]
     described = {rule["id"] for rule in run["tool"]["driver"]["rules"]}

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -18,7 +17,7 @@ from mlwarden.core.rules import Rule, RuleDoc
 from mlwarden.core.runner import ScanReport
 from mlwarden.report import json as json_report
 from mlwarden.report import sarif, text
-from tests.conftest import SHARED
+from tests.conftest import SARIF_SCHEMA
 
 RULE = Rule(
     id="TST001",
@@ -87,8 +86,7 @@ def test_json_envelope_is_versioned_and_says_what_fails() -> None:
 
 @pytest.fixture(scope="module")
 def sarif_schema() -> dict[str, object]:
-    schema_path = SHARED / "data" / "sarif-schema-2.1.0.json"
-    loaded: dict[str, object] = json.loads(schema_path.read_text())
+    loaded: dict[str, object] = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     return loaded
 
 
@@ -123,8 +121,9 @@ def test_sarif_of_no_findings_is_valid(sarif_schema: dict[str, object]) -> None:
     assert document["runs"][0]["invocations"][0]["executionSuccessful"] is True
 
 
-def test_shared_schema_is_present() -> None:
-    assert Path(SHARED / "data" / "sarif-schema-2.1.0.json").is_file()
+def test_the_schema_is_the_official_one() -> None:
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    assert schema["$id"].endswith("oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json")
 
 
 def ruled(rule_id: str, path: str, line: int, severity: Severity) -> Finding:
