@@ -181,7 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "init":
             from mlwarden.commands.init import init_repository
 
-            return init_repository(Path.cwd(), repo_url=args.repo_url, rev=args.rev, ci=args.ci)
+            # pre-commit reads its config at the top of the work tree, wherever init runs.
+            root = _work_tree_root()
+            if root != Path.cwd().resolve():
+                print(f"mlwarden init: writing at the repository's top, {root}")
+            return init_repository(root, repo_url=args.repo_url, rev=args.rev, ci=args.ci)
         parser.print_help()
         return EXIT_USAGE
     except UsageError as exc:
@@ -257,14 +261,22 @@ def write_report(report: ScanReport, fmt: str, output: str | None) -> None:
         sys.stdout.write(body)
 
 
-def _cache_command() -> int:
-    from mlwarden.core.cache import FOLDER, clear
+def _work_tree_root() -> Path:
+    """The top of the git work tree the working directory is in (else the directory)."""
     from mlwarden.core.git import Repository
 
     repo = Repository.find(Path.cwd())
-    root = repo.root if repo is not None else Path.cwd()
-    if repo is not None:
-        repo.close()
+    if repo is None:
+        return Path.cwd().resolve()
+    root = repo.root
+    repo.close()
+    return root
+
+
+def _cache_command() -> int:
+    from mlwarden.core.cache import FOLDER, clear
+
+    root = _work_tree_root()
     removed = clear(root)
     print(f"removed {root / FOLDER}" if removed else f"no cache at {root / FOLDER}")
     return EXIT_CLEAN

@@ -169,6 +169,28 @@ def test_fresh_repository(tmp_path: Path) -> None:
     assert not list(repo.glob(".*.tmp"))
 
 
+def test_from_a_subfolder_it_writes_at_the_top_of_the_work_tree(tmp_path: Path) -> None:
+    # pre-commit reads `.pre-commit-config.yaml` at the top only: written in `src/` it would
+    # never run.
+    repo = make_repo(tmp_path / "repo")
+    (repo / "src" / "pkg").mkdir(parents=True)
+    result = run_mlwarden(repo / "src" / "pkg", "init", "--ci", "github")
+    assert result.returncode == 0, result.stderr
+    assert f"writing at the repository's top, {repo.resolve()}" in result.stdout
+    assert hook_ids(repo / ".pre-commit-config.yaml") == IDS
+    assert (repo / ".github" / "workflows" / "mlwarden.yml").is_file()
+    assert not list((repo / "src").rglob(".pre-commit-config.yaml"))
+
+
+def test_outside_a_repository_it_writes_where_it_runs(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    result = run_mlwarden(folder, "init")
+    assert result.returncode == 0, result.stderr
+    assert "repository's top" not in result.stdout
+    assert hook_ids(folder / ".pre-commit-config.yaml") == IDS
+
+
 def test_remote_form_pins_this_version(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     url = "https://git.example.org/tools/mlwarden"
