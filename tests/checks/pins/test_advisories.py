@@ -131,19 +131,42 @@ def test_many_advisories_one_finding_with_the_first_clean_release(
     assert "Upgrade to keras>=3.15.0" in finding.message
 
 
-def test_only_exact_pins_are_judged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pins_and_ranges_that_allow_only_affected_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = (
-        "torch>=2.0,<2.6\n"  # a range: PIN001's business
-        "keras==3.7.*\n"  # a wildcard is not a pin
+        "torch>=2.0,<2.6\n"  # every allowed version is affected: whatever installs is
+        "keras==3.7.*\n"  # the same for a wildcard
         "torch==2.5.1+cu121 ; python_version >= '3.10'\n"  # local version, marker
         "onnx===1.12.0\n"
         "numpy @ https://example.org/numpy-1.16.2.tar.gz#sha256=" + "a" * 64 + "\n"
+        "transformers~=4.35.0\n"  # 4.35.x, all before the fix of CVE-2023-6730
     )
     result = scan(tmp_path, monkeypatch, {"requirements.txt": text})
     assert [h for h in hits(result) if h[0] == RULE_ID] == [
+        (RULE_ID, "requirements.txt", 1),
+        (RULE_ID, "requirements.txt", 2),
         (RULE_ID, "requirements.txt", 3),
         (RULE_ID, "requirements.txt", 4),
+        (RULE_ID, "requirements.txt", 6),
     ]
+    first = next(f for f in result.findings if f.rule_id == RULE_ID)
+    assert first.message.startswith("`torch<2.6,>=2.0` allows only versions affected by 2")
+    assert "Upgrade to torch>=2.10.0" in first.message
+
+
+def test_ranges_that_allow_a_fixed_release_are_not_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "torch>=2.0\n"  # unbounded: PIN001's business
+        "torch>=2.4,<2.12\n"  # allows 2.10 and 2.11, past every listed torch advisory
+        "keras!=3.7.0\n"
+        "onnx<=1.12.0,>=1.13\n"  # allows nothing
+        "llama-cpp-python>=0.2.0,<0.2.72\n"  # 0.2.0-0.2.29 predate the affected range
+    )
+    result = scan(tmp_path, monkeypatch, {"requirements.txt": text})
+    assert [h for h in hits(result) if h[0] == RULE_ID] == []
 
 
 def test_names_are_normalised_and_aliases_apply(

@@ -1,10 +1,12 @@
 """Pins inside the vulnerable range of an advisory that defeats mlwarden's own advice (PIN021).
 
 The advisories are data (`advisories.toml`, shipped in the wheel): ids, affected ranges,
-fixed versions and references, read once. Only exact pins (`==`, `===`) in requirements and
-constraints files, lock files and pyproject.toml are judged: a range does not say which
-version installs, and PIN001 already asks for a pin. Nothing is fetched: `pip-audit` is the
-general advisory check, this is the offline subset that changes mlwarden's advice.
+fixed versions and references, read once. Exact pins (`==`, `===`) in requirements and
+constraints files, lock files and pyproject.toml are judged, and so are ranges that allow
+nothing but affected versions (`torch>=2.1,<2.6`, `keras==3.7.*`): whichever version installs
+is affected. A range that also allows a fixed release says nothing of what installs (PIN001
+asks for a pin). Nothing is fetched: `pip-audit` is the general advisory check, this is the
+offline subset that changes mlwarden's advice.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from mlwarden.checks.pins.common import NAME, Sink, read
+from mlwarden.checks.pins.interval import Bound, interval
 from mlwarden.checks.pins.lock import locked_versions, parse_toml
 from mlwarden.checks.pins.reqfile import ParsedFile
 from mlwarden.checks.pins.specs import short
@@ -45,8 +48,9 @@ RULE = Rule(
         what="Reports exact pins (`==`/`===`) in requirements and constraints files, lock files "
         "(uv, poetry, pdm, pylock, Pipfile.lock) and pyproject.toml whose version is inside "
         "the affected range of an advisory in mlwarden's offline list: vulnerabilities in ML "
-        "packages that make a safe form mlwarden recommends unsafe. The message names the "
-        "advisory and the first release past every listed advisory of that package.",
+        "packages that make a safe form mlwarden recommends unsafe. A range that allows only "
+        "affected versions (`torch>=2.1,<2.6`, `keras==3.7.*`) is reported too. The message "
+        "names the advisory and the first release past every listed advisory of that package.",
         why="mlwarden's other rules accept `torch.load(..., weights_only=True)`, Keras "
         "`load_model` with safe mode, `from_pretrained` without `trust_remote_code`, the "
         "Jinja2 sandbox for chat templates, skops and ONNX as the safe forms. On the affected "
@@ -127,27 +131,57 @@ def affecting(name: str, version: Version) -> list[tuple[Advisory, Version]]:
     return found
 
 
-def first_safe(name: str, version: Version) -> Version | None:
-    """The lowest fixed version above `version` that no listed advisory affects."""
+def range_affected(name: str, spec: SpecifierSet) -> list[tuple[Advisory, Version]]:
+    """(advisory, its fixed version) for each advisory whose range holds every version
+    `name` + `spec` allows (nothing when the range also allows an unaffected release)."""
+    allowed = interval(spec)
+    if allowed is None or allowed.is_empty() or allowed.upper is None:
+        return []
     name = canonicalize_name(name)
-    candidates = sorted({f for a in load() if name in a.packages for f in a.fixed if f > version})
+    found = []
+    for advisory in load():
+        if name not in advisory.packages:
+            continue
+        for vulnerable, fixed in zip(advisory.vulnerable, advisory.fixed, strict=True):
+            affected = interval(vulnerable)
+            if affected is not None and allowed.within(affected):
+                found.append((advisory, fixed))
+                break
+    return found
+
+
+def first_safe(name: str, version: Version, *, inclusive: bool = False) -> Version | None:
+    """The lowest fixed version above `version` (or at it, `inclusive`) that no listed
+    advisory affects."""
+    name = canonicalize_name(name)
+    candidates = sorted(
+        {
+            f
+            for a in load()
+            if name in a.packages
+            for f in a.fixed
+            if f > version or (inclusive and f == version)
+        }
+    )
     return next((v for v in candidates if not affecting(name, v)), None)
 
 
-def message(name: str, pinned: str, found: list[tuple[Advisory, Version]]) -> str:
-    safe = first_safe(name, Version(pinned))
+def message(
+    name: str, written: str, found: list[tuple[Advisory, Version]], safe: Version | None
+) -> str:
+    """`written` is the requirement as reported (`torch==2.5.1`, `torch<2.6`)."""
     upgrade = f"Upgrade to {name}>={safe}" if safe else f"No listed release of {name} fixes it"
     if len(found) == 1:
         advisory, fixed = found[0]
         return (
-            f"`{name}=={short(pinned)}` is affected by {' / '.join(advisory.ids[:2])} (fixed in "
+            f"`{written}` is affected by {' / '.join(advisory.ids[:2])} (fixed in "
             f"{fixed}): {advisory.summary.rstrip('.')}; this defeats {advisory.defeats}. "
             f"{upgrade}, and run `pip-audit` for every other advisory"
         )
     listed = ", ".join(f"{a.ids[0]} (fixed in {fixed})" for a, fixed in found)
     defeats = "; ".join(dict.fromkeys(a.defeats for a, _ in found))
     return (
-        f"`{name}=={short(pinned)}` is affected by {len(found)} advisories that defeat "
+        f"`{written}` is affected by {len(found)} advisories that defeat "
         f"{defeats}: {listed}. {upgrade}, and run `pip-audit` for every other advisory"
     )
 
@@ -160,21 +194,61 @@ def check_pin(sink: Sink, path: str, line: int, name: str, pinned: str) -> None:
     found = affecting(name, version)
     if found:
         canonical = canonicalize_name(name)
-        sink.add(RULE_ID, path, line, message(canonical, pinned, found), f"{canonical}|{pinned}")
+        written = f"{canonical}=={short(pinned)}"
+        text = message(canonical, written, found, first_safe(canonical, version))
+        sink.add(RULE_ID, path, line, text, f"{canonical}|{pinned}")
+
+
+def check_range(sink: Sink, path: str, line: int, name: str, spec: SpecifierSet) -> None:
+    """A range every allowed version of which an advisory affects: whatever installs is."""
+    found = range_affected(name, spec)
+    allowed = interval(spec)
+    bound: Bound | None = allowed.upper if allowed else None
+    if not found or bound is None:
+        return
+    canonical = canonicalize_name(name)
+    safe = first_safe(canonical, bound.version, inclusive=not bound.inclusive)
+    text = message(canonical, f"{canonical}{spec}", found, safe)
+    text = text.replace("` is affected by", "` allows only versions affected by", 1)
+    sink.add(RULE_ID, path, line, text, f"{canonical}|{spec}")
 
 
 def exact_version(spec: str) -> tuple[str, str] | None:
     """(name, version) of a requirement pinned to one version, else None."""
-    try:
-        req = Requirement(spec)
-    except InvalidRequirement:
-        return None  # reported by the requirements checks
-    if req.url:
+    req = _requirement(spec)
+    if req is None:
         return None
     for item in req.specifier:
         if item.operator in ("==", "===") and not item.version.endswith(".*"):
             return req.name, item.version
     return None
+
+
+def version_range(spec: str) -> tuple[str, SpecifierSet] | None:
+    """(name, specifier) of a requirement with a version range and no exact pin."""
+    req = _requirement(spec)
+    if req is None or not req.specifier or exact_version(spec) is not None:
+        return None
+    return req.name, req.specifier
+
+
+def _requirement(spec: str) -> Requirement | None:
+    try:
+        req = Requirement(spec)
+    except InvalidRequirement:
+        return None  # reported by the requirements checks
+    return None if req.url else req
+
+
+def check_requirement(sink: Sink, path: str, line: int, spec: str) -> None:
+    """An exact pin, or a range, of one requirement string."""
+    pin = exact_version(spec)
+    if pin:
+        check_pin(sink, path, line, *pin)
+        return
+    ranged = version_range(spec)
+    if ranged:
+        check_range(sink, path, line, *ranged)
 
 
 # --- where pins are written ----------------------------------------------------------------
@@ -185,9 +259,7 @@ def scan_requirements(parsed: Mapping[str, ParsedFile | None], sink: Sink) -> No
     followed): each exact pin."""
     for path, parsed_file in parsed.items():
         for entry in parsed_file.entries if parsed_file else ():
-            pin = exact_version(entry.spec)
-            if pin:
-                check_pin(sink, path, entry.line, *pin)
+            check_requirement(sink, path, entry.line, entry.spec)
 
 
 _TOML_NAME = re.compile(r"""^\s*name\s*=\s*["']([^"']+)["']""")
@@ -240,7 +312,6 @@ def scan_pyproject(path: str, files: Snapshot, max_bytes: int, sink: Sink) -> No
         return
     lines = text.splitlines()
     for dep in _pyproject_deps(data):
-        pin = exact_version(dep)
-        if pin:
+        if exact_version(dep) or version_range(dep):
             line = next((n for n, t in enumerate(lines, 1) if dep in t), 1)
-            check_pin(sink, path, line, *pin)
+            check_requirement(sink, path, line, dep)
