@@ -364,7 +364,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unknown repo(s): {', '.join(sorted(unknown))}")
         repos = [r for r in repos if r.name in args.repo]
     tools = args.tool or list(TOOLS)
-    bin_dir = args.bin_dir or args.mlwarden.parent
+    # Every tool runs inside its tree: paths given relative to here must not change meaning.
+    args.semgrep_rules = args.semgrep_rules.absolute()
+    args.mlwarden = args.mlwarden.absolute()
+    bin_dir = (args.bin_dir or args.mlwarden.parent).absolute()
     args.cache.mkdir(parents=True, exist_ok=True)
     args.corpora.mkdir(parents=True, exist_ok=True)
 
