@@ -72,10 +72,22 @@ def repetitive(value: str) -> bool:
     return len(grams) * 2 < len(value) - 2
 
 
+def documentation_word(value: str) -> str | None:
+    """The first documentation word or mask in `value` written in one case (`fake`, `FAKE`,
+    `Fake`). A word in mixed case (`fAKE`) is what a random key holds by chance: about one
+    40-character key in 25,000 contains some casing of `fake`, and that key is real."""
+    for match in _WORDS.finditer(value.lower()):
+        written = value[match.start() : match.end()]
+        letters = "".join(c for c in written if c.isalpha())
+        if not letters or letters.islower() or letters.isupper() or letters.istitle():
+            return written
+    return None
+
+
 def is_placeholder_shape(value: str) -> bool:
     """A value written to be replaced: documentation words, masks, templates, runs, repeats."""
     return (
-        _WORDS.search(value.lower()) is not None
+        documentation_word(value) is not None
         or _TEMPLATE.search(value) is not None
         or longest_run(value) >= RUN
         or repetitive(value)
