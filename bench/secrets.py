@@ -25,12 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+# The token layouts the provider corpus writes (one writer for both benchmarks).
+from secrets_providers.gen import crc32_b62, pypi_token
+
 ALNUM = string.ascii_letters + string.digits
-B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 HEX = "0123456789abcdef"
 Plant = tuple[str, str]  # (family, line text)
 
@@ -47,29 +48,14 @@ class Gen:
 
     def github(self) -> str:
         """`ghp_` + 30 random characters + their CRC-32 in 6 base62 digits (GitHub's layout)."""
-        body, crc = self.s(30), ""
-        number = zlib.crc32(body.encode())
-        while number:
-            number, rest = divmod(number, 62)
-            crc = B62[rest] + crc
-        return f"ghp_{body}{crc.rjust(6, '0')}"
+        body = self.s(30)
+        return f"ghp_{body}{crc32_b62(body)}"
 
     def pypi(self) -> str:
         """`pypi-` + base64url of a v2 macaroon located at pypi.org (PyPI's layout)."""
-
-        def field(kind: int, data: bytes) -> bytes:
-            return bytes([kind, len(data)]) + data
-
-        blob = (
-            b"\x02"
-            + field(1, b"pypi.org")
-            + field(2, self.uuid().encode())
-            + b"\x00"
-            + field(2, b'{"version": 1, "permissions": "user"}')
-            + b"\x00\x00"
-            + field(6, bytes(self.r.randrange(256) for _ in range(32)))
-        )
-        return "pypi-" + base64.urlsafe_b64encode(blob).decode().rstrip("=")
+        identifier = self.uuid()
+        key = bytes(self.r.randrange(256) for _ in range(32))
+        return pypi_token(identifier, '{"version": 1, "permissions": "user"}', key)
 
     def uuid(self) -> str:
         return "-".join(self.hex(n) for n in (8, 4, 4, 4, 12))

@@ -67,6 +67,20 @@ def _field(kind: int, data: bytes) -> bytes:
     return bytes([kind]) + varint(len(data)) + data
 
 
+def pypi_token(identifier: str, caveat: str, key: bytes) -> str:
+    """A PyPI API token: `pypi-` + base64url of a v2 macaroon located at pypi.org."""
+    blob = (
+        b"\x02"
+        + _field(1, b"pypi.org")
+        + _field(2, identifier.encode())
+        + b"\x00"
+        + _field(2, caveat.encode())
+        + b"\x00\x00"
+        + _field(6, key)
+    )
+    return "pypi-" + b64url(blob)
+
+
 class Gen:
     """All randomness of one corpus build."""
 
@@ -145,16 +159,7 @@ class Gen:
                 json.dumps([3, self.uuid()]),
             ]
         )
-        blob = (
-            b"\x02"
-            + _field(1, b"pypi.org")
-            + _field(2, self.uuid().encode())
-            + b"\x00"
-            + _field(2, caveat.encode())
-            + b"\x00\x00"
-            + _field(6, self.bytes(32))
-        )
-        return "pypi-" + b64url(blob)
+        return pypi_token(self.uuid(), caveat, self.bytes(32))
 
     def gitlab_routable(self, prefix: str) -> str:
         """GitLab's routable token: base64url payload, `.`, 2-char version, 7-char CRC."""
