@@ -24,7 +24,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from mlwarden.checks.pins.common import NAME, Sink, read
-from mlwarden.checks.pins.interval import Bound, interval
+from mlwarden.checks.pins.interval import Interval, interval
 from mlwarden.checks.pins.lock import locked_versions, parse_toml
 from mlwarden.checks.pins.reqfile import ParsedFile
 from mlwarden.checks.pins.specs import short
@@ -131,12 +131,9 @@ def affecting(name: str, version: Version) -> list[tuple[Advisory, Version]]:
     return found
 
 
-def range_affected(name: str, spec: SpecifierSet) -> list[tuple[Advisory, Version]]:
-    """(advisory, its fixed version) for each advisory whose range holds every version
-    `name` + `spec` allows (nothing when the range also allows an unaffected release)."""
-    allowed = interval(spec)
-    if allowed is None or allowed.is_empty() or allowed.upper is None:
-        return []
+def range_affected(name: str, allowed: Interval) -> list[tuple[Advisory, Version]]:
+    """(advisory, its fixed version) for each advisory whose range holds every version of
+    `allowed` (nothing when it also holds an unaffected release)."""
     name = canonicalize_name(name)
     found = []
     for advisory in load():
@@ -167,21 +164,25 @@ def first_safe(name: str, version: Version, *, inclusive: bool = False) -> Versi
 
 
 def message(
-    name: str, written: str, found: list[tuple[Advisory, Version]], safe: Version | None
+    name: str,
+    written: str,
+    found: list[tuple[Advisory, Version]],
+    safe: Version | None,
+    verb: str = "is affected by",
 ) -> str:
     """`written` is the requirement as reported (`torch==2.5.1`, `torch<2.6`)."""
     upgrade = f"Upgrade to {name}>={safe}" if safe else f"No listed release of {name} fixes it"
     if len(found) == 1:
         advisory, fixed = found[0]
         return (
-            f"`{written}` is affected by {' / '.join(advisory.ids[:2])} (fixed in "
+            f"`{written}` {verb} {' / '.join(advisory.ids[:2])} (fixed in "
             f"{fixed}): {advisory.summary.rstrip('.')}; this defeats {advisory.defeats}. "
             f"{upgrade}, and run `pip-audit` for every other advisory"
         )
     listed = ", ".join(f"{a.ids[0]} (fixed in {fixed})" for a, fixed in found)
     defeats = "; ".join(dict.fromkeys(a.defeats for a, _ in found))
     return (
-        f"`{written}` is affected by {len(found)} advisories that defeat "
+        f"`{written}` {verb} {len(found)} advisories that defeat "
         f"{defeats}: {listed}. {upgrade}, and run `pip-audit` for every other advisory"
     )
 
@@ -201,54 +202,40 @@ def check_pin(sink: Sink, path: str, line: int, name: str, pinned: str) -> None:
 
 def check_range(sink: Sink, path: str, line: int, name: str, spec: SpecifierSet) -> None:
     """A range every allowed version of which an advisory affects: whatever installs is."""
-    found = range_affected(name, spec)
     allowed = interval(spec)
-    bound: Bound | None = allowed.upper if allowed else None
-    if not found or bound is None:
+    if allowed is None or allowed.is_empty() or allowed.upper is None:
+        return
+    found = range_affected(name, allowed)
+    if not found:
         return
     canonical = canonicalize_name(name)
+    bound = allowed.upper
     safe = first_safe(canonical, bound.version, inclusive=not bound.inclusive)
-    text = message(canonical, f"{canonical}{spec}", found, safe)
-    text = text.replace("` is affected by", "` allows only versions affected by", 1)
+    verb = "allows only versions affected by"
+    text = message(canonical, f"{canonical}{spec}", found, safe, verb)
     sink.add(RULE_ID, path, line, text, f"{canonical}|{spec}")
 
 
-def exact_version(spec: str) -> tuple[str, str] | None:
-    """(name, version) of a requirement pinned to one version, else None."""
-    req = _requirement(spec)
-    if req is None:
-        return None
-    for item in req.specifier:
-        if item.operator in ("==", "===") and not item.version.endswith(".*"):
-            return req.name, item.version
-    return None
-
-
-def version_range(spec: str) -> tuple[str, SpecifierSet] | None:
-    """(name, specifier) of a requirement with a version range and no exact pin."""
-    req = _requirement(spec)
-    if req is None or not req.specifier or exact_version(spec) is not None:
-        return None
-    return req.name, req.specifier
-
-
-def _requirement(spec: str) -> Requirement | None:
+def check_requirement(sink: Sink, path: str, line: int, spec: str) -> None:
+    """One requirement string: its exact pin, else its range."""
     try:
         req = Requirement(spec)
     except InvalidRequirement:
-        return None  # reported by the requirements checks
-    return None if req.url else req
-
-
-def check_requirement(sink: Sink, path: str, line: int, spec: str) -> None:
-    """An exact pin, or a range, of one requirement string."""
-    pin = exact_version(spec)
-    if pin:
-        check_pin(sink, path, line, *pin)
+        return  # reported by the requirements checks
+    if req.url:
         return
-    ranged = version_range(spec)
-    if ranged:
-        check_range(sink, path, line, *ranged)
+    pinned = next(
+        (
+            item.version
+            for item in req.specifier
+            if item.operator in ("==", "===") and not item.version.endswith(".*")
+        ),
+        None,
+    )
+    if pinned is not None:
+        check_pin(sink, path, line, req.name, pinned)
+    elif req.specifier:
+        check_range(sink, path, line, req.name, req.specifier)
 
 
 # --- where pins are written ----------------------------------------------------------------
@@ -312,6 +299,5 @@ def scan_pyproject(path: str, files: Snapshot, max_bytes: int, sink: Sink) -> No
         return
     lines = text.splitlines()
     for dep in _pyproject_deps(data):
-        if exact_version(dep) or version_range(dep):
-            line = next((n for n, t in enumerate(lines, 1) if dep in t), 1)
-            check_requirement(sink, path, line, dep)
+        line = next((n for n, t in enumerate(lines, 1) if dep in t), 1)
+        check_requirement(sink, path, line, dep)
