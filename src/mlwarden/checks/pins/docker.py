@@ -11,11 +11,10 @@ from mlwarden.checks.pins.shell import (
     INDEX_ENV,
     check_shell,
     locate,
-    pipes_to_shell,
     unsafe_strategy_message,
 )
 from mlwarden.checks.pins.specs import SpecChecker
-from mlwarden.core.shell import split_tokens
+from mlwarden.core.shell import pipe_to_shell, split_tokens
 from mlwarden.core.sources import Snapshot
 
 _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)\s+(.*)$", re.DOTALL)
@@ -172,9 +171,9 @@ def _check_run(
         # exec form: ["pip", "install", "x"] -> plain words
         args = " ".join(re.findall(r'"((?:[^"\\]|\\.)*)"', args))
         physical = [(line, args)]
-    if pipes_to_shell(args):
+    if pipe_to_shell(args):
         # The line with the whole pipe, else the one that downloads (`curl … \` then `| sh`).
-        where = next((n for n, t in physical if pipes_to_shell(t)), 0) or next(
+        where = next((n for n, t in physical if pipe_to_shell(t)), 0) or next(
             (n for n, t in physical if re.search(r"\b(?:curl|wget)\b", t)), line
         )
         specs.sink.add(

@@ -12,7 +12,6 @@ from mlwarden.checks.pins.specs import BadRequirement, SpecChecker
 from mlwarden.core.shell import (
     Lines,
     logical_commands,
-    pipe_to_shell,
     simple_commands,
     split_tokens,
 )
@@ -106,10 +105,6 @@ def check_shell(specs: SpecChecker, path: str, lines: Lines) -> None:
             )
     for args, physical in pip_commands(lines):
         check_pip_args(specs, path, physical, args)
-
-
-def pipes_to_shell(text: str) -> bool:
-    return pipe_to_shell(text) is not None
 
 
 def locate(lines: Lines, word: str) -> int:
