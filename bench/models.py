@@ -16,6 +16,7 @@ opcode by opcode.
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
 import io
 import json
@@ -414,6 +415,14 @@ def find_tool(name: str) -> str | None:
     return None
 
 
+@functools.cache
+def _no_size_policy() -> str:
+    """A config whose size bound no file reaches (written once per process)."""
+    path = Path(tempfile.mkdtemp(prefix="mlwarden-bench-")) / "no-size-policy.toml"
+    path.write_text("[tool.mlwarden.models]\nmax-size-mb = 1e12\n", encoding="utf-8")
+    return str(path)
+
+
 def mlwarden_scan(
     paths: list[str], *, size_policy: bool = True
 ) -> dict[str, list[dict[str, object]]]:
@@ -421,15 +430,15 @@ def mlwarden_scan(
     from mlwarden.core.runner import ScanRequest, run_scan
 
     files = tuple(paths)
-    # Through the one runner, as `mlwarden scan --hook models FILES` judges them;
-    # `size_policy=False` leaves out the size policy's findings (MOD004).
-    request = ScanRequest(hooks=("models",), paths=files, cache=False, jobs=1)
+    # Through the one runner, as `mlwarden scan --hook models FILES` judges them. Without
+    # the size policy (MOD004), no file is large, so no `git check-attr` runs: the analysis
+    # alone, as its speed is measured.
+    config = None if size_policy else _no_size_policy()
+    request = ScanRequest(hooks=("models",), paths=files, config=config, cache=False, jobs=1)
     report = run_scan(request)
     # Keyed by absolute path: the runner reports paths relative to where it ran.
     out: dict[str, list[dict[str, object]]] = {os.path.abspath(path): [] for path in files}
     for finding in report.findings:
-        if not size_policy and finding.rule_id == "MOD004":
-            continue
         out.setdefault(os.path.abspath(finding.location.path), []).append(
             {
                 "rule": finding.rule_id,
