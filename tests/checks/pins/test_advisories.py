@@ -214,6 +214,16 @@ def test_pyproject_pins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     ]
 
 
+def test_pyproject_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = PYPROJECT.replace('serve = ["onnx==1.21.0"]', 'serve = ["keras>=3.5,<=3.7.0"]')
+    result = scan(tmp_path, monkeypatch, {"pyproject.toml": text}, only=("pyproject.toml",))
+    assert [h for h in hits(result) if h[0] == RULE_ID] == [
+        (RULE_ID, "pyproject.toml", 4),
+        (RULE_ID, "pyproject.toml", 7),
+        (RULE_ID, "pyproject.toml", 10),
+    ]
+
+
 UV_LOCK = """version = 1
 requires-python = ">=3.10"
 
